@@ -1,0 +1,40 @@
+# Two commands on a fresh clone: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The demo server and the test suite run with DEBUG on (dev SECRET_KEY, plain static files);
+# production reads its settings from the environment (deploy/).
+DEV_ENV := DEBUG=1
+
+.PHONY: install run test lint fmt seed bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+seed: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+
+run: seed
+	$(DEV_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint
+	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BudgetConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "budget"
+    verbose_name = "Kinh phí"

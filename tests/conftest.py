@@ -1,0 +1,107 @@
+"""Shared fixtures: the 2021 plan and the personas BTC, SNV, unit A, unit B, leadership."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.helpers import make_user
+from training_plan.demo import FIXTURES, FIXTURES_DIR
+from training_plan.models import User
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def plan_2021(db):
+    """The 2021 plan of Quảng Ngãi, loaded from the fixtures exactly as `make run` does."""
+    for name in FIXTURES:
+        path = FIXTURES_DIR / name
+        if path.exists():
+            call_command("loaddata", str(path), verbosity=0)
+    from training_plan.models import Plan
+
+    return Plan.objects.get(year=2021)
+
+
+@pytest.fixture
+def btc_user(plan_2021):
+    return make_user("btc_test", User.Role.BTC, "btc-tinh-uy")
+
+
+@pytest.fixture
+def snv_user(plan_2021):
+    return make_user("snv_test", User.Role.SNV, "so-noi-vu")
+
+
+@pytest.fixture
+def leader_user(plan_2021):
+    return make_user("lanhdao_test", User.Role.LEADERSHIP, "thuong-truc-tinh-uy")
+
+
+@pytest.fixture
+def unit_a_user(plan_2021):
+    """A user of Huyện ủy Bình Sơn."""
+    return make_user("binhson_test", User.Role.UNIT, "huyen-uy-binh-son")
+
+
+@pytest.fixture
+def unit_b_user(plan_2021):
+    """A user of Huyện ủy Sơn Tịnh: must never see Bình Sơn's data."""
+    return make_user("sontinh_test", User.Role.UNIT, "huyen-uy-son-tinh")
+
+
+@pytest.fixture
+def admin_user_2021(plan_2021):
+    return User.objects.create_superuser("admin_test", password="secret-password-123")
+
+
+PERSONAS = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
+
+
+@pytest.fixture(params=PERSONAS)
+def any_user(request):
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("Cần PostgreSQL (khóa dòng, kết nối đồng thời): đặt DATABASE_URL để chạy.")
+
+
+@pytest.fixture
+def browser(live_server):
+    """Debian's Chromium driven by Playwright; skipped, with the reason, where it is missing."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip("Không có Chromium của Debian (/usr/bin/chromium): apt-get install chromium.")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself (not by the live server) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

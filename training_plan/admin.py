@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from training_plan.models import (
+    LegalDocument,
+    Organisation,
+    Person,
+    Plan,
+    Recipient,
+    Responsibility,
+    Section,
+    User,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "level", "block", "parent"]
+    list_filter = ["kind", "level", "block"]
+    search_fields = ["name", "short_name", "code"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "date", "issuer"]
+    list_filter = ["kind"]
+    search_fields = ["number", "subject"]
+    list_select_related = ["issuer"]
+    date_hierarchy = "date"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    list_select_related = ["organisation"]
+    fieldsets = BaseUserAdmin.fieldsets + (("Vai trò", {"fields": ["role", "organisation"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("Vai trò", {"fields": ["role", "organisation"]}),
+    )
+    autocomplete_fields = ["organisation"]
+
+
+class RecipientInline(admin.TabularInline):
+    model = Recipient
+    extra = 0
+
+
+class ResponsibilityInline(admin.StackedInline):
+    model = Responsibility
+    extra = 0
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "title", "province", "number", "status", "issue_date"]
+    list_filter = ["status", "province"]
+    search_fields = ["title", "number"]
+    inlines = [SectionInline, ResponsibilityInline, RecipientInline]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "kind"]
+    list_filter = ["plan__year", "kind"]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["text", "plan", "position"]
+    list_filter = ["plan__year"]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ["heading", "plan", "position", "body"]
+    list_filter = ["plan__year"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "date_of_birth", "organisation", "position", "category", "rank"]
+    list_filter = ["category", "rank", "theory_level", "manager_level", "organisation__block"]
+    search_fields = ["search_name", "full_name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["search_name", "sort_key"]
+
+    def get_search_results(self, request, queryset, search_term):
+        from training_plan.text import normalise_search
+
+        return super().get_search_results(request, queryset, normalise_search(search_term))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TrainingPlanConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "training_plan"
+    verbose_name = "Kế hoạch"

@@ -1,0 +1,475 @@
+"""Core models: organisations, legal documents, users, plans and people.
+
+Programs, courses and classes live in `courses`, quotas and nominations in `quotas`, money in
+`budget`. Every model that fixtures carry has a natural key so the 2021 plan loads on any database.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from training_plan.text import name_sort_key, normalise_search
+
+
+class Block(models.TextChoices):
+    """The two budget blocks of section IV; every unit and every program belongs to one."""
+
+    PARTY = "party", "Khối Đảng, Mặt trận, đoàn thể"
+    STATE = "state", "Khối Nhà nước"
+
+
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DIRECTING = "directing", "Cơ quan chỉ đạo"
+        IMPLEMENTING = "implementing", "Cơ quan tổ chức thực hiện"
+        INSTITUTION = "institution", "Cơ sở đào tạo, bồi dưỡng"
+        HIGHER_BODY = "higher_body", "Cơ quan cấp trên"
+        ISSUER = "issuer", "Cơ quan ban hành văn bản"
+        UNIT = "unit", "Đơn vị cử cán bộ"
+
+    class Level(models.TextChoices):
+        CENTRAL = "central", "Trung ương"
+        REGIONAL = "regional", "Khu vực"
+        PROVINCE = "province", "Tỉnh"
+        DISTRICT = "district", "Huyện"
+
+    code = models.SlugField("mã", max_length=60, unique=True)
+    name = models.CharField("tên", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    level = models.CharField("cấp", max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="trực thuộc",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    block = models.CharField(
+        "khối", max_length=10, choices=Block.choices, blank=True, help_text="Khối kinh phí"
+    )
+    is_collective = models.BooleanField(
+        "nhóm cơ quan",
+        default=False,
+        help_text="Tên chỉ một nhóm cơ quan, ví dụ “các cơ sở đào tạo có liên quan”.",
+    )
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = "cơ quan, đơn vị"
+        verbose_name_plural = "cơ quan, đơn vị"
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class LegalDocumentManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class LegalDocument(models.Model):
+    class Kind(models.TextChoices):
+        OFFICIAL_LETTER = "cong_van", "Công văn"
+        NOTICE = "thong_bao", "Thông báo"
+        DECISION = "quyet_dinh", "Quyết định"
+        DECREE = "nghi_dinh", "Nghị định"
+        GUIDANCE = "huong_dan", "Hướng dẫn"
+        RESOLUTION = "nghi_quyet", "Nghị quyết"
+        LAW = "luat", "Luật"
+
+    number = models.CharField("số, ký hiệu", max_length=60, unique=True)
+    kind = models.CharField("loại văn bản", max_length=20, choices=Kind.choices)
+    date = models.DateField("ngày ban hành")
+    issuer = models.ForeignKey(
+        Organisation, verbose_name="cơ quan ban hành", on_delete=models.PROTECT
+    )
+    signer_title = models.CharField(
+        "người ký", max_length=255, blank=True, help_text="Khi văn bản do một chức danh ký."
+    )
+    subject = models.TextField("trích yếu")
+
+    objects = LegalDocumentManager()
+
+    class Meta:
+        verbose_name = "văn bản căn cứ"
+        verbose_name_plural = "văn bản căn cứ"
+        ordering = ["date", "number"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def natural_key(self):
+        return (self.number,)
+
+    natural_key.dependencies = ["training_plan.organisation"]
+
+    @property
+    def citation(self):
+        """“Công văn 4741-CV/BTCTW ngày 20/5/2013 của Ban Tổ chức Trung ương”."""
+        return (
+            f"{self.get_kind_display()} {self.number} ngày {self.date:%d/%m/%Y} "
+            f"của {self.signer_title or self.issuer.name}"
+        )
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        BTC = "btc", "Ban Tổ chức Tỉnh ủy"
+        SNV = "snv", "Sở Nội vụ"
+        UNIT = "unit", "Đơn vị"
+        LEADERSHIP = "leadership", "Lãnh đạo"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="cơ quan, đơn vị",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="unit") | models.Q(organisation__isnull=False),
+                name="unit_user_has_organisation",
+            )
+        ]
+
+    @property
+    def is_btc(self):
+        return self.role == self.Role.BTC
+
+    @property
+    def is_snv(self):
+        return self.role == self.Role.SNV
+
+    @property
+    def is_unit(self):
+        return self.role == self.Role.UNIT
+
+    @property
+    def is_leadership(self):
+        return self.role == self.Role.LEADERSHIP
+
+    @property
+    def sees_all_units(self):
+        """BTC, SNV, leadership and administrators read every unit's data."""
+        return self.is_superuser or self.role in (
+            self.Role.BTC,
+            self.Role.SNV,
+            self.Role.LEADERSHIP,
+        )
+
+    def reviews_block(self, block):
+        """Reviewer of a block: BTC for the Party block, SNV for the State block."""
+        if self.is_superuser:
+            return True
+        return (self.is_btc and block == Block.PARTY) or (self.is_snv and block == Block.STATE)
+
+
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, province, year):
+        return self.get(province=province, year=year)
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Dự thảo"
+        ISSUED = "issued", "Đã ban hành"
+        CLOSED = "closed", "Đã kết thúc"
+
+    province = models.CharField("tỉnh", max_length=100, default="Quảng Ngãi")
+    year = models.PositiveSmallIntegerField("năm")
+    title = models.CharField("tên kế hoạch", max_length=255)
+    number = models.CharField(
+        "số, ký hiệu",
+        max_length=60,
+        blank=True,
+        help_text="Ví dụ “Số 25-KH/TU”; để trống khi dự thảo.",
+    )
+    issuing_body = models.ForeignKey(
+        Organisation,
+        verbose_name="cơ quan ban hành",
+        on_delete=models.PROTECT,
+        related_name="issued_plans",
+    )
+    issuing_body_heading = models.CharField(
+        "tên cơ quan ban hành trên văn bản", max_length=100, default="TỈNH ỦY QUẢNG NGÃI"
+    )
+    place = models.CharField("địa danh", max_length=100, default="Quảng Ngãi")
+    issue_date = models.DateField("ngày ban hành", null=True, blank=True)
+    preamble = models.TextField("lời mở đầu")
+    purpose = models.TextField("mục đích")
+    requirements = models.TextField("yêu cầu")
+    budget_legal_basis = models.ForeignKey(
+        LegalDocument,
+        verbose_name="căn cứ kinh phí",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    budget_basis_text = models.TextField("căn cứ kinh phí (nguyên văn)", blank=True)
+    budget_appendix_note = models.CharField("ghi chú phụ lục", max_length=255, blank=True)
+    closing_text = models.TextField("đoạn kết", blank=True)
+    signer_on_behalf = models.CharField(
+        "thẩm quyền ký", max_length=100, default="T/M BAN THƯỜNG VỤ"
+    )
+    signer_title = models.CharField("chức vụ người ký", max_length=100, default="PHÓ BÍ THƯ")
+    signer_name = models.CharField("người ký", max_length=100)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+
+    objects = PlanManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kế hoạch"
+        verbose_name_plural = "kế hoạch"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="one_plan_per_province_year"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000), name="plan_year_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.province})"
+
+    def get_absolute_url(self):
+        return reverse("plan_detail", args=[self.year])
+
+    def natural_key(self):
+        return (self.province, self.year)
+
+    natural_key.dependencies = ["training_plan.organisation", "training_plan.legaldocument"]
+
+    @property
+    def is_structure_editable(self):
+        return self.status == self.Status.DRAFT
+
+
+class PlanPartManager(models.Manager):
+    def get_by_natural_key(self, province, year, position):
+        return self.get(plan__province=province, plan__year=year, position=position)
+
+
+class Recipient(models.Model):
+    """One line of “Nơi nhận”, in order."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="recipients")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    text = models.CharField("nơi nhận", max_length=255)
+
+    objects = PlanPartManager()
+
+    class Meta:
+        verbose_name = "nơi nhận"
+        verbose_name_plural = "nơi nhận"
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="recipient_position_unique")
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return self.plan.natural_key() + (self.position,)
+
+    natural_key.dependencies = ["training_plan.plan"]
+
+
+class Responsibility(models.Model):
+    """Section V: what one body (or group of bodies) must do."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="responsibilities")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    body = models.ForeignKey(Organisation, verbose_name="cơ quan", on_delete=models.PROTECT)
+    heading = models.CharField("tiêu đề", max_length=255)
+    intro = models.TextField("dẫn", blank=True)
+    tasks = models.TextField("nhiệm vụ", help_text="Mỗi nhiệm vụ một dòng.")
+
+    objects = PlanPartManager()
+
+    class Meta:
+        verbose_name = "trách nhiệm tổ chức thực hiện"
+        verbose_name_plural = "trách nhiệm tổ chức thực hiện"
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "position"], name="responsibility_position_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.heading}"
+
+    def natural_key(self):
+        return self.plan.natural_key() + (self.position,)
+
+    natural_key.dependencies = ["training_plan.plan", "training_plan.organisation"]
+
+    @property
+    def task_list(self):
+        return [line for line in self.tasks.splitlines() if line.strip()]
+
+
+class Section(models.Model):
+    """Section II (Đào tạo) or III (Bồi dưỡng) of a plan."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "Đào tạo"
+        FOSTERING = "fostering", "Bồi dưỡng"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField("số mục", help_text="2 cho mục II, 3 cho mục III.")
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    title = models.CharField("tiêu đề", max_length=255)
+
+    objects = PlanPartManager()
+
+    class Meta:
+        verbose_name = "mục"
+        verbose_name_plural = "mục"
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="section_position_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.roman}. {self.title}"
+
+    def natural_key(self):
+        return self.plan.natural_key() + (self.position,)
+
+    natural_key.dependencies = ["training_plan.plan"]
+
+    @property
+    def roman(self):
+        return ["", "I", "II", "III", "IV", "V", "VI"][self.position]
+
+
+class Person(models.Model):
+    """A cadre, civil servant or public employee kept by a unit (personal data)."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", "Nam"
+        FEMALE = "female", "Nữ"
+
+    class Category(models.TextChoices):
+        CADRE = "can_bo", "Cán bộ"
+        CIVIL_SERVANT = "cong_chuc", "Công chức"
+        PUBLIC_EMPLOYEE = "vien_chuc", "Viên chức"
+
+    class Rank(models.TextChoices):
+        SENIOR_EXPERT = "chuyen_vien_cao_cap", "Chuyên viên cao cấp và tương đương"
+        MAIN_EXPERT = "chuyen_vien_chinh", "Chuyên viên chính và tương đương"
+        EXPERT = "chuyen_vien", "Chuyên viên và tương đương"
+        OFFICER = "can_su", "Cán sự và tương đương"
+        STAFF = "nhan_vien", "Nhân viên"
+        TEACHER = "giao_vien", "Giáo viên (chức danh nghề nghiệp)"
+        OTHER = "khac", "Khác"
+
+    class ManagerLevel(models.TextChoices):
+        NONE = "", "Không giữ chức vụ lãnh đạo, quản lý"
+        DIVISION = "phong", "Lãnh đạo cấp phòng và tương đương"
+        DISTRICT = "huyen", "Lãnh đạo cấp huyện"
+        DEPARTMENT = "so", "Lãnh đạo cấp sở và tương đương"
+        PROVINCE = "tinh", "Lãnh đạo cấp tỉnh"
+
+    class TheoryLevel(models.TextChoices):
+        NONE = "", "Chưa có"
+        ELEMENTARY = "so_cap", "Sơ cấp"
+        INTERMEDIATE = "trung_cap", "Trung cấp"
+        ADVANCED = "cao_cap", "Cao cấp"
+        BACHELOR = "cu_nhan", "Cử nhân"
+
+    full_name = models.CharField("họ và tên", max_length=100)
+    search_name = models.CharField("tên không dấu", max_length=100, editable=False, db_index=True)
+    sort_key = models.CharField("khóa sắp xếp", max_length=200, editable=False, db_index=True)
+    date_of_birth = models.DateField("ngày sinh")
+    gender = models.CharField("giới tính", max_length=10, choices=Gender.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="đơn vị",
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    position = models.CharField("chức vụ", max_length=255, blank=True)
+    manager_level = models.CharField(
+        "cấp lãnh đạo, quản lý", max_length=10, choices=ManagerLevel.choices, blank=True
+    )
+    category = models.CharField("loại", max_length=20, choices=Category.choices)
+    rank = models.CharField(
+        "ngạch, chức danh nghề nghiệp", max_length=30, choices=Rank.choices, blank=True
+    )
+    theory_level = models.CharField(
+        "trình độ lý luận chính trị", max_length=20, choices=TheoryLevel.choices, blank=True
+    )
+    professional_level = models.CharField("trình độ chuyên môn", max_length=255, blank=True)
+    foreign_language_level = models.CharField("trình độ ngoại ngữ", max_length=100, blank=True)
+    planned_positions = models.CharField("quy hoạch", max_length=255, blank=True)
+    service_start_date = models.DateField("ngày vào công tác", null=True, blank=True)
+    identity_number = models.CharField("số định danh cá nhân", max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cán bộ, công chức, viên chức"
+        verbose_name_plural = "cán bộ, công chức, viên chức"
+        ordering = ["sort_key", "id"]
+        indexes = [models.Index(fields=["organisation", "sort_key"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(identity_number="")
+                | models.Q(identity_number__regex=r"^[0-9]{12}$"),
+                name="person_identity_number_12_digits",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = " ".join(self.full_name.split())
+        self.search_name = normalise_search(self.full_name)
+        self.sort_key = name_sort_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name", "sort_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("person_detail", args=[self.pk])
+
+    def age_in_year(self, year):
+        """Age reached in the given calendar year, as plans count it."""
+        return year - self.date_of_birth.year
+
+    @property
+    def masked_identity_number(self):
+        if not self.identity_number:
+            return ""
+        return "•" * (len(self.identity_number) - 3) + self.identity_number[-3:]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from training_plan import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
+    path("", include("courses.urls")),
+    path("admin/", admin.site.urls),
+]
