@@ -39,8 +39,8 @@ def demo_accounts_create(*, password=None):
     names = []
     for username, full_name, role, org_code, superuser in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
-        last, _, first = full_name.rpartition(" ")
-        user.first_name, user.last_name = first, last
+        # Vietnamese names read family name first; keep the whole name in one field.
+        user.first_name, user.last_name = full_name, ""
         user.role = role
         user.organisation = Organisation.objects.get(code=org_code) if org_code else None
         user.is_superuser = user.is_staff = superuser

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from courses.models import Course, Program, ProgramInstitution
 from quotas.models import QuotaLine
-from training_plan.models import Plan, Section
+from training_plan.models import Person, Plan, Section
 
 
 def plan_list():
@@ -97,3 +97,21 @@ def course_for_year(year, pk):
     if course is None:
         raise Http404("Không có khóa này trong kế hoạch.")
     return course
+
+
+def people_for_user(user):
+    """People the user may see: all for BTC, SNV, leadership, administrators; a unit its own."""
+    people = Person.objects.select_related("organisation")
+    if user.sees_all_units:
+        return people
+    if user.organisation_id is None:
+        return people.none()
+    return people.filter(organisation_id=user.organisation_id)
+
+
+def person_for_user(user, pk):
+    """One person the user may see, or 404 (never another unit's data)."""
+    person = people_for_user(user).filter(pk=pk).first()
+    if person is None:
+        raise Http404("Không tìm thấy cán bộ.")
+    return person

@@ -15,5 +15,7 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
     path("", include("courses.urls")),
+    path("", include("quotas.urls")),
+    path("", include("budget.urls")),
     path("admin/", admin.site.urls),
 ]
