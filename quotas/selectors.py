@@ -22,3 +22,8 @@ def nomination_for_user(user, pk):
     if nomination is None:
         raise Http404("Không tìm thấy hồ sơ cử đi học.")
     return nomination
+
+
+def seat_holding_nominations():
+    """Nominations that take a seat (submitted and later, until rejected or withdrawn)."""
+    return Nomination.objects.filter(status__in=Nomination.SEAT_HOLDING)
