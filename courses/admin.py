@@ -13,7 +13,7 @@ class ProgramInstitutionInline(admin.TabularInline):
 class CourseInline(admin.StackedInline):
     model = Course
     extra = 0
-    fields = ["position", "name", "quantity", "quantity_text"]
+    fields = ["position", "name", "quantity_prefix", "quantity", "quantity_unit"]
 
 
 @admin.register(Program)

@@ -14,6 +14,16 @@ from training_plan.models import User
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Tests create many users: hash their passwords with a fast hasher (production keeps
+    Django's PBKDF2, 1.000.000 rounds, about 0,5 s per user on this machine)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def plan_2021(db):
     """The 2021 plan of Quảng Ngãi, loaded from the fixtures exactly as `make run` does."""

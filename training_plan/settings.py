@@ -4,9 +4,12 @@ DATABASE_URL  PostgreSQL URL for production; a SQLite file in the project when u
 SECRET_KEY    required when DEBUG is off.
 DEBUG         "1"/"true" to turn on; off by default.
 ALLOWED_HOSTS comma-separated host names.
+The security settings (HTTPS, HSTS, cookies, proxy, login throttling) are at the end;
+`deploy/env.example` lists every variable this file reads.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import bootstrap_wrapper
@@ -14,6 +17,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def env_bool(name, default=False):
@@ -53,6 +66,7 @@ INSTALLED_APPS = [
     "courses",
     "quotas",
     "budget",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "training_plan.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: turns a lockout into the Vietnamese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "training_plan.urls"
@@ -140,15 +157,75 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# --- Security -----------------------------------------------------------------------------
+# Production runs behind nginx, which terminates TLS (deploy/nginx.conf). Every value below can
+# be changed from the environment; the defaults with DEBUG off pass `manage.py check --deploy`.
+
+# Sessions: a working day at most, and gone when the browser closes (shared office computers).
+# No idle timeout: it would write the session row on every request.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS. Off with DEBUG (runserver speaks plain HTTP); on by default in production.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Behind nginx: trust its X-Forwarded-Proto (so Django knows the request came over HTTPS) and
+# its X-Real-IP (so login throttling sees the client, not nginx). Only set this when the
+# application server is reachable through the proxy alone (gunicorn bound to 127.0.0.1).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = False
+
+# Content-Security-Policy (training_plan.middleware): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # Bootstrap's CSS draws its icons (select arrows, check marks) as data: SVGs.
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+# Login throttling (django-axes): 10 failed logins for one user name from one address lock that
+# pair out; failures count while each comes within AXES_COOLOFF_TIME of the previous one, and
+# the lockout lasts AXES_COOLOFF_TIME after the last failure (so 10 failures in 5 minutes lock
+# for 15 minutes). Another address, or the right password elsewhere, is not affected.
+AUTHENTICATION_BACKENDS = [
+    "training_plan.auth_backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "training_plan.auth_backends.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+if BEHIND_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
 LOGGING = {
     "version": 1,
