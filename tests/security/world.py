@@ -93,21 +93,37 @@ def build_world(plan):
     rule = EligibilityRule.objects.filter(course__program__section__plan=plan).first()
     if rule is None:
         rule = EligibilityRule.objects.create(
-            course=course, code="duoi-40-tuoi", kind="max_age", params={"age": 40},
+            course=course,
+            code="duoi-40-tuoi",
+            kind="max_age",
+            params={"age": 40},
             description="Dưới 40 tuổi",
         )
     group = Group.objects.create(name="Nhóm thử nghiệm")
     attempt = AccessAttempt.objects.create(
-        username="ai-do", ip_address="127.0.0.1", user_agent="test", failures_since_start=1,
-        get_data="", post_data="", http_accept="", path_info="/login/",
+        username="ai-do",
+        ip_address="127.0.0.1",
+        user_agent="test",
+        failures_since_start=1,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/login/",
     )
     access_log = AccessLog.objects.create(
-        username="ai-do", ip_address="127.0.0.1", user_agent="test", http_accept="",
+        username="ai-do",
+        ip_address="127.0.0.1",
+        user_agent="test",
+        http_accept="",
         path_info="/login/",
     )
     failure_log = AccessFailureLog.objects.create(
-        username="ai-do", ip_address="127.0.0.1", user_agent="test", http_accept="",
-        path_info="/login/", locked_out=False,
+        username="ai-do",
+        ip_address="127.0.0.1",
+        user_agent="test",
+        http_accept="",
+        path_info="/login/",
+        locked_out=False,
     )
     return SimpleNamespace(
         plan=plan,
