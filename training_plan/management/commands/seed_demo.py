@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from training_plan import demo
 
 
 class Command(BaseCommand):
-    help = "Nạp kế hoạch năm 2021 và tạo tài khoản demo (chỉ cho cơ sở dữ liệu demo)."
+    help = (
+        "Nạp kế hoạch năm 2021 và tạo tài khoản demo (chỉ cho cơ sở dữ liệu demo); "
+        "--scale province|national thêm dữ liệu giả lập quy mô tỉnh hoặc toàn quốc."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -13,6 +17,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Cho phép chạy khi DEBUG tắt (chỉ dùng cho máy thử nghiệm).",
         )
+        parser.add_argument(
+            "--scale",
+            choices=["province", "national"],
+            help="Thêm dữ liệu giả lập: province ≈ 40.000 cán bộ, national ≈ 2.000.000 "
+            "(chỉ PostgreSQL).",
+        )
+        parser.add_argument(
+            "--people", type=int, help="Số cán bộ thay cho số mặc định của quy mô (thử nhanh)."
+        )
+        parser.add_argument("--seed", type=int, help="Hạt giống ngẫu nhiên (mặc định cố định).")
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_production"]:
@@ -20,6 +34,27 @@ class Command(BaseCommand):
                 "Tài khoản demo chỉ được tạo trên cơ sở dữ liệu demo (DEBUG bật). "
                 "Môi trường thật chỉ nạp kế hoạch: manage.py loaddata fixtures/plan_2021.json."
             )
+        scale_name = options["scale"]
+        if scale_name == "national" and connection.vendor != "postgresql":
+            raise CommandError("Quy mô toàn quốc chỉ chạy trên PostgreSQL (đặt DATABASE_URL).")
+        if options["people"] is not None and not scale_name:
+            raise CommandError("--people chỉ dùng cùng --scale.")
         demo.load_plan_fixtures(verbosity=0)
         names = demo.demo_accounts_create()
         self.stdout.write(f"Đã nạp kế hoạch năm 2021 và tài khoản demo: {', '.join(names)}.")
+        if not scale_name:
+            return
+        from training_plan import scale
+
+        chosen = scale.scale_for(scale_name, people=options["people"])
+        self.stdout.write(
+            f"Tạo dữ liệu giả lập: {chosen.people} cán bộ, {chosen.units} đơn vị, "
+            f"{chosen.nominations_per_year} hồ sơ cử mỗi năm, các năm {scale.YEARS[0]}–"
+            f"{scale.YEARS[-1]}."
+        )
+        try:
+            scale.scale_seed(
+                scale=chosen, seed=options["seed"] or scale.SEED, log=self.stdout.write
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
