@@ -32,6 +32,11 @@ lint: install
 test: lint
 	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Benchmark on PostgreSQL with province-scale data (BENCHMARKS.md); see README “Benchmark”.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tp_bench
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
+
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
