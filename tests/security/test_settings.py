@@ -26,7 +26,10 @@ def manage(*args, env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_", "BEHIND_"))
+        # DJANGO_ALLOW_ASYNC_UNSAFE comes from the browser tests' fixture: not production.
+        if not k.startswith(
+            ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_", "BEHIND_", "DJANGO_ALLOW_ASYNC")
+        )
     }
     clean.update(env)
     return subprocess.run(
