@@ -23,3 +23,10 @@ class Command(BaseCommand):
         demo.load_plan_fixtures(verbosity=0)
         names = demo.demo_accounts_create()
         self.stdout.write(f"Đã nạp kế hoạch năm 2021 và tài khoản demo: {', '.join(names)}.")
+        people = demo.demo_year_create()
+        if people:
+            self.stdout.write(
+                f"Đã tạo dữ liệu demo: {people} cán bộ, phân bổ chỉ tiêu và hồ sơ cử đi học."
+            )
+        else:
+            self.stdout.write("Dữ liệu demo (cán bộ, phân bổ, hồ sơ cử đi học) đã có, giữ nguyên.")
