@@ -92,13 +92,15 @@ def allocation_course(request, year, pk):
             "can_allocate": user.reviews_block(course.program.block),
             "show_totals": user.sees_all_units,
             "history": history,
+            "focus_line": request.GET.get("line", ""),
         },
     )
 
 
 def _back_to_line(line):
     url = reverse("allocation_course", args=[line.course.program.section.plan.year, line.course_id])
-    return redirect(f"{url}#line-{line.pk}")
+    # Back to the card of the line, which repeats the message (the page may be long).
+    return redirect(f"{url}?line={line.pk}#line-{line.pk}")
 
 
 def _refused(request, line, text):

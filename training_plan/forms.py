@@ -66,6 +66,13 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for name, empty in [
+            ("gender", "— Chọn giới tính —"),
+            ("category", "— Chọn loại —"),
+            ("rank", "— Chưa xác định —"),
+        ]:
+            real = [choice for choice in self.fields[name].choices if choice[0]]
+            self.fields[name].choices = [("", empty), *real]
         if user.is_unit:
             del self.fields["organisation"]
         else:

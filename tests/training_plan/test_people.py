@@ -461,3 +461,13 @@ def test_search_name_has_a_trigram_index_that_serves_contains(postgres_only, btc
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = Person.objects.filter(search_name__contains="van thu").order_by().explain()
     assert "training_plan_person_search_name_trgm" in plan
+
+
+def test_refusals_are_explained_in_vietnamese(client, leader_user, unit_b_user):
+    person = PersonFactory(organisation=unit(BINH_SON))
+    forbidden = client_for(client, leader_user).get(reverse("person_create"))
+    assert "Tài khoản của bạn không có quyền thực hiện thao tác này." in page_text(forbidden)
+    missing = client_for(client, unit_b_user).get(person.get_absolute_url())
+    assert missing.status_code == 404
+    assert "Không tìm thấy trang" in page_text(missing)
+    assert person.full_name not in page_text(missing)
