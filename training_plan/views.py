@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -92,18 +94,17 @@ def person_create_view(request):
 @require_roles(*WRITE_ROLES)
 def person_edit_view(request, pk):
     person = selectors.person_for_user(request.user, pk)
-    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    # The form writes what it cleans onto its instance: give it a copy, keep `person` as stored.
+    form = PersonForm(request.POST or None, instance=copy.copy(person), user=request.user)
     if request.method == "POST" and form.is_valid():
-        # The ModelForm wrote the cleaned values onto `person`; compare against the stored row.
-        stored = selectors.person_for_user(request.user, pk)
         try:
-            changed = person_update(actor=request.user, person=stored, data=form.cleaned_data)
+            changed = person_update(actor=request.user, person=person, data=form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             if changed:
-                messages.success(request, f"Đã lưu thay đổi hồ sơ {stored.full_name}.")
+                messages.success(request, f"Đã lưu thay đổi hồ sơ {person.full_name}.")
             else:
                 messages.info(request, "Không có thay đổi nào để lưu.")
-            return redirect(stored)
+            return redirect(person)
     return render(request, "training_plan/person_form.html", {"form": form, "person": person})

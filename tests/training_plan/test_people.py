@@ -471,3 +471,16 @@ def test_refusals_are_explained_in_vietnamese(client, leader_user, unit_b_user):
     assert missing.status_code == 404
     assert "Không tìm thấy trang" in page_text(missing)
     assert person.full_name not in page_text(missing)
+
+
+def test_invalid_edit_keeps_the_stored_record(client, btc_user):
+    person = PersonFactory(full_name="Lê Văn Cũ", position="Chuyên viên")
+    response = client_for(client, btc_user).post(
+        reverse("person_edit", args=[person.pk]),
+        form_post(full_name="Cũ", position="Trưởng phòng"),
+    )
+    assert response.status_code == 200
+    assert "Sửa hồ sơ Lê Văn Cũ" in page_text(response)
+    assert "Vui lòng nhập đầy đủ họ và tên (ít nhất hai từ)." in page_text(response)
+    person.refresh_from_db()
+    assert (person.full_name, person.position) == ("Lê Văn Cũ", "Chuyên viên")
