@@ -1,8 +1,14 @@
 """Scoped reads of nominations and allocations; every list, view and export goes through these."""
 
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
 from django.http import Http404
 
-from quotas.models import Nomination
+from courses.models import Course
+from quotas.models import Allocation, Nomination, QuotaLine
+from training_plan.models import Organisation, Plan
+from training_plan.text import normalise_search
 
 
 def nominations_for_user(user):
@@ -27,3 +33,164 @@ def nomination_for_user(user, pk):
 def seat_holding_nominations():
     """Nominations that take a seat (submitted and later, until rejected or withdrawn)."""
     return Nomination.objects.filter(status__in=Nomination.SEAT_HOLDING)
+
+
+# --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
+# Usage comes from aggregate queries over all lines at once, never a count per row.
+
+
+@dataclass
+class UnitUsage:
+    """One unit's share of one quota line."""
+
+    unit: Organisation
+    allocated: int = 0
+    held: int = 0
+
+    @property
+    def free(self):
+        return self.allocated - self.held
+
+
+@dataclass
+class LineUsage:
+    """A capped quota line with its units' rows (only the rows the user may see) and totals."""
+
+    line: QuotaLine
+    rows: list[UnitUsage] = field(default_factory=list)
+    allocated: int = 0  # Σ allocations of every unit
+    held: int = 0  # Σ seat-holding nominations of every unit
+
+    @property
+    def planned(self):
+        return self.line.planned_count
+
+    @property
+    def unallocated(self):
+        return self.planned - self.allocated
+
+    @property
+    def free(self):
+        """Seats allocated but not yet held by a nomination."""
+        return self.allocated - self.held
+
+
+def unit_sort_key(organisation):
+    return (normalise_search(organisation.name), organisation.name)
+
+
+def allocation_units():
+    """Organisations that receive allocations and nominate cadres."""
+    return sorted(Organisation.objects.filter(kind=Organisation.Kind.UNIT), key=unit_sort_key)
+
+
+def quota_line_for_year(year, pk):
+    line = (
+        QuotaLine.objects.select_related("course__program__section__plan", "institution")
+        .filter(course__program__section__plan__year=year, pk=pk)
+        .first()
+    )
+    if line is None:
+        raise Http404("Không có dòng chỉ tiêu này trong kế hoạch.")
+    return line
+
+
+def allocation_usage(lines, *, user):
+    """Usage of capped quota lines: a LineUsage per line, in the order given.
+
+    Rows: every unit with an allocation or seat-holding nominations on the line; a unit user
+    gets only its own row. Totals always count every unit. Three queries whatever the size.
+    """
+    lines = [line for line in lines if line.is_capped]
+    ids = [line.pk for line in lines]
+    usage = {line.pk: LineUsage(line=line) for line in lines}
+    rows = {}
+    for allocation in Allocation.objects.filter(quota_line_id__in=ids).select_related("unit"):
+        key = (allocation.quota_line_id, allocation.unit_id)
+        rows[key] = UnitUsage(unit=allocation.unit, allocated=allocation.count)
+        usage[allocation.quota_line_id].allocated += allocation.count
+    held = (
+        seat_holding_nominations()
+        .filter(quota_line_id__in=ids)
+        .values("quota_line_id", "unit_id", "unit__name", "unit__short_name", "unit__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for item in held:
+        key = (item["quota_line_id"], item["unit_id"])
+        if key not in rows:  # seats held without an allocation: shown so nothing hides
+            unit = Organisation(
+                pk=item["unit_id"],
+                name=item["unit__name"],
+                short_name=item["unit__short_name"],
+                code=item["unit__code"],
+            )
+            rows[key] = UnitUsage(unit=unit)
+        rows[key].held = item["n"]
+        usage[item["quota_line_id"]].held += item["n"]
+    visible_unit = None if user.sees_all_units else user.organisation_id
+    for (line_id, unit_id), row in rows.items():
+        if user.sees_all_units or unit_id == visible_unit:
+            usage[line_id].rows.append(row)
+    for line_usage in usage.values():
+        line_usage.rows.sort(key=lambda row: unit_sort_key(row.unit))
+    return [usage[pk] for pk in ids]
+
+
+@dataclass
+class CourseUsage:
+    course: object
+    lines: int = 0
+    planned: int = 0
+    allocated: int = 0
+    held: int = 0
+
+    @property
+    def unallocated(self):
+        return self.planned - self.allocated
+
+    @property
+    def free(self):
+        return self.allocated - self.held
+
+
+def allocation_overview(plan, *, user):
+    """Courses of a plan with capped quota lines and their totals, in plan order.
+
+    A unit user gets its own allocation and held seats; the others every unit's. Four queries.
+    """
+    capped = QuotaLine.objects.filter(
+        course__program__section__plan=plan, planned_count__isnull=False
+    )
+    per_course = {
+        item["course_id"]: item
+        for item in capped.values("course_id")
+        .annotate(planned=Sum("planned_count"), lines=Count("id"))
+        .order_by()
+    }
+    courses = Course.objects.filter(pk__in=per_course).select_related("program__section")
+    usage = {
+        course.pk: CourseUsage(
+            course=course,
+            lines=per_course[course.pk]["lines"],
+            planned=per_course[course.pk]["planned"],
+        )
+        for course in courses
+    }
+    allocations = Allocation.objects.filter(quota_line__in=capped)
+    held = seat_holding_nominations().filter(quota_line__in=capped)
+    if not user.sees_all_units:
+        allocations = allocations.filter(unit_id=user.organisation_id)
+        held = held.filter(unit_id=user.organisation_id)
+    for item in allocations.values("quota_line__course_id").annotate(n=Sum("count")).order_by():
+        usage[item["quota_line__course_id"]].allocated = item["n"] or 0
+    for item in held.values("quota_line__course_id").annotate(n=Count("id")).order_by():
+        usage[item["quota_line__course_id"]].held = item["n"]
+    return list(usage.values())
+
+
+def plan_or_404(year):
+    plan = Plan.objects.filter(year=year).first()
+    if plan is None:
+        raise Http404("Không có kế hoạch của năm này.")
+    return plan

@@ -26,3 +26,19 @@ def require_roles(*roles, superuser=True):
 
 STAFF_ROLES = (User.Role.BTC, User.Role.SNV)
 WRITE_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.UNIT)
+
+
+def sees_identity_numbers(user, person=None):
+    """Whether the user may read identity numbers in full (personal data, Law 91/2025/QH15).
+
+    In lists (no `person`): BTC, SNV and administrators only. On one person's page also the
+    person's own unit. Everyone else sees them masked.
+    """
+    if user.is_superuser or user.is_btc or user.is_snv:
+        return True
+    return (
+        person is not None
+        and user.is_unit
+        and user.organisation_id is not None
+        and person.organisation_id == user.organisation_id
+    )

@@ -6,6 +6,7 @@ from django.http import Http404
 from courses.models import Course, Program, ProgramInstitution
 from quotas.models import QuotaLine
 from training_plan.models import Person, Plan, Section
+from training_plan.text import normalise_search
 
 
 def plan_list():
@@ -115,3 +116,15 @@ def person_for_user(user, pk):
     if person is None:
         raise Http404("Không tìm thấy cán bộ.")
     return person
+
+
+def people_matching(people, query):
+    """People whose name contains every word of the query, ignoring diacritics and case.
+
+    Compares the normalised `search_name` column (“nguyen van duc”), so “NGUYEN van Đức” and
+    “nguyễn văn đức” find the same person on every database; on PostgreSQL a trigram index
+    serves the LIKE '%…%' (migration 0002).
+    """
+    for word in normalise_search(query).split():
+        people = people.filter(search_name__contains=word)
+    return people

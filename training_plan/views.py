@@ -1,6 +1,16 @@
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from quotas.selectors import nominations_for_user
 from training_plan import selectors
+from training_plan.access import WRITE_ROLES, require_roles, sees_identity_numbers
+from training_plan.forms import PersonFilterForm, PersonForm
+from training_plan.history import history_rows
+from training_plan.services import person_create, person_update
 
 
 def home(request):
@@ -22,3 +32,79 @@ def plan_detail(request, year):
         "training_plan/plan_detail.html",
         {"plan": plan, "blocks": blocks, "budget_total": sum(b.planned_total for b in blocks)},
     )
+
+
+# --- People (cán bộ, công chức, viên chức) -----------------------------------------------------
+
+PEOPLE_PER_PAGE = 50
+
+
+def person_list(request):
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    people = form.filter(selectors.people_for_user(request.user)).order_by("sort_key", "id")
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training_plan/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "show_identity": sees_identity_numbers(request.user),
+            "can_write": request.user.is_superuser or request.user.role in WRITE_ROLES,
+        },
+    )
+
+
+def person_detail(request, pk):
+    person = selectors.person_for_user(request.user, pk)
+    nominations = (
+        nominations_for_user(request.user)
+        .filter(person=person)
+        .select_related("training_class")
+        .order_by("-course__program__section__plan__year", "-created_at", "-id")
+    )
+    show_identity = sees_identity_numbers(request.user, person)
+    return render(
+        request,
+        "training_plan/person_detail.html",
+        {
+            "person": person,
+            "nominations": nominations,
+            "show_identity": show_identity,
+            "can_write": request.user.is_superuser or request.user.role in WRITE_ROLES,
+            "history": history_rows(person, masked=() if show_identity else ("identity_number",)),
+        },
+    )
+
+
+@require_roles(*WRITE_ROLES)
+def person_create_view(request):
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã thêm cán bộ {person.full_name}.")
+            return redirect(person)
+    return render(request, "training_plan/person_form.html", {"form": form, "person": None})
+
+
+@require_roles(*WRITE_ROLES)
+def person_edit_view(request, pk):
+    person = selectors.person_for_user(request.user, pk)
+    # The form writes what it cleans onto its instance: give it a copy, keep `person` as stored.
+    form = PersonForm(request.POST or None, instance=copy.copy(person), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = person_update(actor=request.user, person=person, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(request, f"Đã lưu thay đổi hồ sơ {person.full_name}.")
+            else:
+                messages.info(request, "Không có thay đổi nào để lưu.")
+            return redirect(person)
+    return render(request, "training_plan/person_form.html", {"form": form, "person": person})

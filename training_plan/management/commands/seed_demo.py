@@ -43,6 +43,15 @@ class Command(BaseCommand):
         names = demo.demo_accounts_create()
         self.stdout.write(f"Đã nạp kế hoạch năm 2021 và tài khoản demo: {', '.join(names)}.")
         if not scale_name:
+            people = demo.demo_year_create()
+            if people:
+                self.stdout.write(
+                    f"Đã tạo dữ liệu demo: {people} cán bộ, phân bổ chỉ tiêu và hồ sơ cử đi học."
+                )
+            else:
+                self.stdout.write(
+                    "Dữ liệu demo (cán bộ, phân bổ, hồ sơ cử đi học) đã có, giữ nguyên."
+                )
             return
         from training_plan import scale
 

@@ -1,0 +1,154 @@
+"""Forms of the people screens."""
+
+import re
+
+from django import forms
+
+from training_plan.models import Organisation, Person
+from training_plan.selectors import people_matching
+
+DATE_WIDGET_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+# Filter value meaning “the field is empty” (no theory level, no managerial position), distinct
+# from the empty value meaning “any”.
+NONE_VALUE = "-"
+
+
+def unit_choices():
+    return Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
+
+
+class PersonForm(forms.ModelForm):
+    """Create or edit a person. A unit user has no organisation field: it is always their unit."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "gender",
+            "organisation",
+            "position",
+            "manager_level",
+            "category",
+            "rank",
+            "theory_level",
+            "professional_level",
+            "foreign_language_level",
+            "planned_positions",
+            "service_start_date",
+            "identity_number",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET_ATTRS),
+            "service_start_date": forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET_ATTRS),
+        }
+        help_texts = {
+            "date_of_birth": "Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/1985.",
+            "identity_number": "12 chữ số trên căn cước công dân; có thể để trống.",
+            "planned_positions": "Chức danh được quy hoạch, nếu có.",
+        }
+        error_messages = {
+            "full_name": {"required": "Vui lòng nhập họ và tên."},
+            "date_of_birth": {
+                "required": "Vui lòng nhập ngày sinh.",
+                "invalid": (
+                    "Ngày sinh không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/03/1985."
+                ),
+            },
+            "service_start_date": {
+                "invalid": "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 01/08/2008."
+            },
+            "gender": {"required": "Vui lòng chọn giới tính."},
+            "category": {"required": "Vui lòng chọn loại cán bộ, công chức, viên chức."},
+            "organisation": {"required": "Vui lòng chọn đơn vị."},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, empty in [
+            ("gender", "— Chọn giới tính —"),
+            ("category", "— Chọn loại —"),
+            ("rank", "— Chưa xác định —"),
+        ]:
+            real = [choice for choice in self.fields[name].choices if choice[0]]
+            self.fields[name].choices = [("", empty), *real]
+        if user.is_unit:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = unit_choices()
+            self.fields["organisation"].empty_label = "— Chọn đơn vị —"
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name.split()) < 2:
+            raise forms.ValidationError("Vui lòng nhập đầy đủ họ và tên (ít nhất hai từ).")
+        return name
+
+    def clean_identity_number(self):
+        number = self.cleaned_data["identity_number"].strip().replace(" ", "")
+        if number and not re.fullmatch(r"[0-9]{12}", number):
+            raise forms.ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+        return number
+
+    def clean(self):
+        data = super().clean()
+        born, started = data.get("date_of_birth"), data.get("service_start_date")
+        if born and started and started <= born:
+            self.add_error("service_start_date", "Ngày vào công tác phải sau ngày sinh.")
+        return data
+
+
+def _with_none(choices, none_label):
+    """Filter choices: “any” first, then “none” for blank values, then the real choices."""
+    real = [(value, label) for value, label in choices if value]
+    return [("", "Tất cả"), (NONE_VALUE, none_label), *real]
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="Tìm theo tên", required=False, max_length=100)
+    organisation = forms.ModelChoiceField(
+        label="Đơn vị", queryset=Organisation.objects.none(), required=False, empty_label="Tất cả"
+    )
+    category = forms.ChoiceField(
+        label="Loại", choices=[("", "Tất cả"), *Person.Category.choices], required=False
+    )
+    rank = forms.ChoiceField(
+        label="Ngạch, chức danh",
+        choices=_with_none(Person.Rank.choices, "Chưa xác định"),
+        required=False,
+    )
+    theory_level = forms.ChoiceField(
+        label="Lý luận chính trị",
+        choices=_with_none(Person.TheoryLevel.choices, "Chưa có"),
+        required=False,
+    )
+    manager_level = forms.ChoiceField(
+        label="Cấp lãnh đạo, quản lý",
+        choices=_with_none(Person.ManagerLevel.choices, "Không giữ chức vụ"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.sees_all_units:
+            self.fields["organisation"].queryset = unit_choices()
+        else:
+            del self.fields["organisation"]
+
+    def filter(self, people):
+        """Apply the valid filters to a queryset of people (invalid values are ignored)."""
+        if not self.is_valid():
+            return people
+        data = self.cleaned_data
+        if data.get("organisation"):
+            people = people.filter(organisation=data["organisation"])
+        if data["category"]:
+            people = people.filter(category=data["category"])
+        for name in ("rank", "theory_level", "manager_level"):
+            value = data[name]
+            if value:
+                people = people.filter(**{name: "" if value == NONE_VALUE else value})
+        if data["q"]:
+            people = people_matching(people, data["q"])
+        return people

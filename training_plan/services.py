@@ -1,0 +1,76 @@
+"""Writes of core data: people (cán bộ, công chức, viên chức)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from training_plan.models import Person
+
+PERSON_FIELDS = {
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "organisation",
+    "position",
+    "manager_level",
+    "category",
+    "rank",
+    "theory_level",
+    "professional_level",
+    "foreign_language_level",
+    "planned_positions",
+    "service_start_date",
+    "identity_number",
+}
+
+
+def _check_person_writer(actor):
+    if not (actor.is_superuser or actor.is_btc or actor.is_snv or actor.is_unit):
+        raise PermissionDenied("Tài khoản của bạn chỉ được xem, không được sửa hồ sơ cán bộ.")
+
+
+def _check_fields(data):
+    unknown = set(data) - PERSON_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown person fields: {sorted(unknown)}")
+
+
+def _apply(person, data):
+    _check_fields(data)
+    for name, value in data.items():
+        setattr(person, name, value)
+
+
+@transaction.atomic
+def person_create(*, actor, data: dict) -> Person:
+    """Create a person. A unit user's people always belong to that unit, whatever `data` says."""
+    _check_person_writer(actor)
+    person = Person()
+    _apply(person, data)
+    if actor.is_unit:
+        person.organisation = actor.organisation
+    person.full_clean()
+    person._history_user = actor
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, data: dict) -> list[str]:
+    """Change a person; returns the names of the fields that changed (nothing saved if none).
+
+    A unit user may change only its own people and cannot move them to another unit.
+    """
+    _check_person_writer(actor)
+    _check_fields(data)
+    if actor.is_unit:
+        if person.organisation_id != actor.organisation_id:
+            raise PermissionDenied("Cán bộ này không thuộc đơn vị của bạn.")
+        data = {k: v for k, v in data.items() if k != "organisation"}
+    changed = [name for name, value in data.items() if getattr(person, name) != value]
+    if not changed:
+        return []
+    _apply(person, {name: data[name] for name in changed})
+    person.full_clean()
+    person._history_user = actor
+    person.save()
+    return changed
