@@ -101,8 +101,11 @@ def course_for_year(year, pk):
 
 
 def people_for_user(user):
-    """People the user may see: all for BTC, SNV, leadership, administrators; a unit its own."""
+    """People the user may see: all for BTC, SNV and administrators; a unit its own;
+    none for leadership, who read figures, not personal records (SPEC §2 People)."""
     people = Person.objects.select_related("organisation")
+    if user.is_leadership:
+        return people.none()
     if user.sees_all_units:
         return people
     if user.organisation_id is None:

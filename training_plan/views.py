@@ -39,6 +39,8 @@ def plan_detail(request, year):
 PEOPLE_PER_PAGE = 50
 
 
+# Personal data: BTC, SNV and the person's own unit only (SPEC §2 People), not leadership.
+@require_roles(*WRITE_ROLES)
 def person_list(request):
     form = PersonFilterForm(request.GET or None, user=request.user)
     people = form.filter(selectors.people_for_user(request.user)).order_by("sort_key", "id")
@@ -55,6 +57,7 @@ def person_list(request):
     )
 
 
+@require_roles(*WRITE_ROLES)
 def person_detail(request, pk):
     person = selectors.person_for_user(request.user, pk)
     nominations = (

@@ -44,7 +44,7 @@ def test_object_url_for_every_role(request, world, row):
     for role in ROLES:
         response = getattr(client_as(request, role), row.method)(url)
         actual[role] = response.status_code
-        if response.status_code == 302:
+        if role == "anonymous":
             assert response["Location"].startswith(reverse("login")), (url, role)
     assert actual == row.expected, url
 
@@ -52,13 +52,13 @@ def test_object_url_for_every_role(request, world, row):
 @pytest.mark.parametrize("row", URL_TABLE, ids=lambda row: row.name)
 def test_object_url_with_unknown_ids_is_404(request, world, row):
     """Every id in the URL replaced by one that does not exist: 404 for every signed-in role
-    that may use the page (403 for a role that may not), never a 500."""
+    that may use the page; 403 or 404 for a role that may not; never a 500 or a page."""
     kwargs = {k: (v + 10**6 if isinstance(v, int) else v) for k, v in row.kwargs(world).items()}
     url = reverse(row.name, kwargs=kwargs)
     for role in ROLES[:-1]:
         response = getattr(client_as(request, role), row.method)(url)
-        wanted = 403 if row.expected[role] == 403 else 404
-        assert response.status_code == wanted, (url, role)
+        wanted = {403, 404} if row.expected[role] == 403 else {404}
+        assert response.status_code in wanted, (url, role)
 
 
 ADMIN_OBJECT_PAGES = ("_change", "_history", "_delete")

@@ -39,6 +39,10 @@ READ_ALL = expect(200, 200, 200, 200, 200)  # plan data: every role reads it
 UNIT_A_OBJECT = expect(200, 200, 200, 200, 404)  # unit A's object: unit B must get 404
 UNIT_A_WRITE = expect(200, 200, 403, 200, 404)  # a form on unit A's object
 STAFF_WRITE = expect(200, 200, 403, 403, 403)  # BTC/SNV-only form
+PERSON_READ = expect(200, 200, 403, 200, 404)  # personal data: not for leadership
+# A POST of an empty form by the Party block's reviewer is refused with a message and a
+# redirect back; every other role is refused outright.
+PARTY_REVIEWER_POST = expect(302, 403, 403, 403, 403)
 
 
 @dataclass
@@ -57,6 +61,28 @@ URL_TABLE = [
     Row("plan_detail", lambda w: {"year": w.plan.year}, READ_ALL),
     Row("program_detail", lambda w: {"year": w.plan.year, "pk": w.program.pk}, READ_ALL),
     Row("course_detail", lambda w: {"year": w.plan.year, "pk": w.course.pk}, READ_ALL),
+    # People: personal data, for BTC, SNV and the person's own unit only.
+    Row("person_detail", lambda w: {"pk": w.person_a.pk}, PERSON_READ),
+    Row("person_edit", lambda w: {"pk": w.person_a.pk}, UNIT_A_WRITE),
+    # Allocation: everyone reads (a unit only its own rows); the block's reviewer writes.
+    Row("allocation_overview", lambda w: {"year": w.plan.year}, READ_ALL),
+    Row(
+        "allocation_course",
+        lambda w: {"year": w.plan.year, "pk": w.quota_line.course_id},
+        READ_ALL,
+    ),
+    Row(
+        "allocation_set",
+        lambda w: {"year": w.plan.year, "pk": w.quota_line.pk},
+        PARTY_REVIEWER_POST,
+        method="post",
+    ),
+    Row(
+        "allocation_move",
+        lambda w: {"year": w.plan.year, "pk": w.quota_line.pk},
+        PARTY_REVIEWER_POST,
+        method="post",
+    ),
 ]
 URL_ROWS = {row.name: row for row in URL_TABLE}
 
