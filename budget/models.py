@@ -55,6 +55,11 @@ class CostNorm(models.Model):
         LegalDocument, verbose_name="căn cứ", null=True, blank=True, on_delete=models.PROTECT
     )
     article = models.CharField("điều, khoản", max_length=100, blank=True)
+    is_illustrative = models.BooleanField(
+        "mức minh họa",
+        default=False,
+        help_text="Mức chi minh họa, chưa đối chiếu với văn bản căn cứ.",
+    )
 
     objects = CostNormManager()
     history = HistoricalRecords()
