@@ -19,17 +19,13 @@ class MoneyField(forms.CharField):
         "invalid": "Nhập số tiền là số nguyên đồng, ví dụ 1.500.000.",
     }
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        super().__init__(*args, **kwargs)
-
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         text = value.strip().removesuffix("đồng").removesuffix("đ").strip()
         text = text.replace("\u00a0", " ")
-        if not MONEY_PATTERN.match(text):
+        if len(text) > 30 or not MONEY_PATTERN.match(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         amount = int(text.replace(".", "").replace(" ", ""))
         if amount > 10**15:
@@ -44,6 +40,7 @@ class MoneyField(forms.CharField):
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         attrs["inputmode"] = "numeric"
+        attrs["maxlength"] = "30"
         return attrs
 
 

@@ -181,7 +181,8 @@ def class_enrol(*, training_class: TrainingClass, nomination_ids, actor) -> int:
         raise ValidationError("Chưa chọn học viên nào để xếp lớp.")
     with transaction.atomic():
         lock(key_for(training_class))
-        current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        # Read again inside the lock: status and capacity as they are now.
+        current = TrainingClass.objects.get(pk=training_class.pk)
         if current.status not in ENROLLING_STATUSES:
             raise ValidationError(
                 f"Lớp đang ở trạng thái “{current.get_status_display()}”, không xếp thêm học viên."
