@@ -118,6 +118,9 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
     def copy(instance, **changes):
         instance.pk = instance.id = None
         instance._state.adding = True
+        # Prefetched relations belong to the source object; keeping them would make the copy's
+        # related managers (legal documents) answer with the source's rows.
+        instance._prefetched_objects_cache = {}
         for field, value in changes.items():
             setattr(instance, field, value)
         instance.save()
