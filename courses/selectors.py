@@ -7,6 +7,7 @@ from django.http import Http404
 
 from courses.models import Course, TrainingClass
 from quotas.models import Nomination
+from training_plan.models import Block
 
 # Nominations that sit in a class: enrolled, then completed or not.
 LEARNER_STATUSES = (
@@ -91,7 +92,7 @@ def manageable_courses(user, plan):
     courses = Course.objects.filter(program__section__plan=plan).select_related("program__section")
     if user.is_superuser:
         return courses
-    blocks = [block for block in ("party", "state") if user.reviews_block(block)]
+    blocks = [block for block in Block.values if user.reviews_block(block)]
     return courses.filter(program__block__in=blocks)
 
 

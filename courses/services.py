@@ -188,7 +188,7 @@ def class_enrol(*, training_class: TrainingClass, nomination_ids, actor) -> int:
                 f"Lớp đang ở trạng thái “{current.get_status_display()}”, không xếp thêm học viên."
             )
         nominations = list(
-            Nomination.objects.select_for_update()
+            Nomination.objects.select_for_update(of=("self",))
             .filter(pk__in=ids)
             .select_related("person")
             .order_by("pk")
@@ -232,7 +232,7 @@ def class_unenrol(*, training_class: TrainingClass, nomination_id: int, actor) -
     _require_manager(actor, training_class.block)
     lock(key_for(training_class))
     nomination = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("person")
         .filter(pk=nomination_id, training_class=training_class)
         .first()
@@ -267,7 +267,7 @@ def class_record_results(*, training_class: TrainingClass, results: dict, actor)
         )
     learners = {
         nomination.pk: nomination
-        for nomination in Nomination.objects.select_for_update()
+        for nomination in Nomination.objects.select_for_update(of=("self",))
         .select_related("person")
         .filter(training_class=current, status__in=LEARNER_STATUSES, pk__in=list(results))
     }
@@ -311,7 +311,7 @@ def class_cancel(*, training_class: TrainingClass, actor, reason: str = "") -> i
         if current.status == TrainingClass.Status.CANCELLED:
             raise ValidationError("Lớp đã được hủy trước đó.")
         nominations = list(
-            Nomination.objects.select_for_update().filter(
+            Nomination.objects.select_for_update(of=("self",)).filter(
                 training_class=current, status__in=LEARNER_STATUSES
             )
         )
