@@ -152,6 +152,7 @@ def _line_form_data(form):
     }
 
 
+@require_roles(*NORM_EDITORS)
 def budget_line_create(request, pk):
     training_class = training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
@@ -175,6 +176,7 @@ def budget_line_create(request, pk):
     )
 
 
+@require_roles(*NORM_EDITORS)
 def budget_line_edit(request, pk):
     line = selectors.budget_line_for_user(request.user, pk, write=True)
     training_class = line.training_class
@@ -196,6 +198,7 @@ def budget_line_edit(request, pk):
 
 
 @require_POST
+@require_roles(*NORM_EDITORS)
 def budget_line_delete(request, pk):
     line = selectors.budget_line_for_user(request.user, pk, write=True)
     try:

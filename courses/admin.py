@@ -19,7 +19,7 @@ class CourseInline(IssuedPlanReadOnlyInlineMixin, admin.StackedInline):
     parent_plan_path = "section__plan"
     model = Course
     extra = 0
-    fields = ["position", "name", "target_group", "quantity", "quantity_prefix", "quantity_unit"]
+    fields = ["position", "name", "quantity_prefix", "quantity", "quantity_unit"]
 
 
 @admin.register(Program)

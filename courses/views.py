@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from courses.forms import (
 )
 from courses.models import TrainingClass
 from training_plan import selectors
+from training_plan.access import STAFF_ROLES, require_roles
 from training_plan.locking import LockTimeout
 from training_plan.models import Block
 
@@ -80,11 +81,10 @@ def class_list(request, year):
     )
 
 
+@require_roles(*STAFF_ROLES)
 def class_create(request, year):
     plan = class_selectors.plan_or_404(year)
     courses = class_selectors.manageable_courses(request.user, plan)
-    if not (request.user.is_superuser or any(request.user.reviews_block(b) for b in Block.values)):
-        raise PermissionDenied(class_selectors.NOT_MANAGER_MESSAGE)
     form = TrainingClassCreateForm(request.POST or None, courses=courses)
     if request.method == "GET" and request.GET.get("course"):
         form = TrainingClassCreateForm(
@@ -134,6 +134,7 @@ def class_detail(request, pk):
     return render(request, "courses/class_detail.html", context)
 
 
+@require_roles(*STAFF_ROLES)
 def class_edit(request, pk):
     training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
@@ -163,6 +164,7 @@ def class_edit(request, pk):
 
 
 @require_POST
+@require_roles(*STAFF_ROLES)
 def class_enrol(request, pk):
     training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
     single = request.POST.get("single")
@@ -187,6 +189,7 @@ def class_enrol(request, pk):
 
 
 @require_POST
+@require_roles(*STAFF_ROLES)
 def class_unenrol(request, pk, nomination_pk):
     training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
     try:
@@ -205,6 +208,7 @@ def class_unenrol(request, pk, nomination_pk):
     return redirect("class_detail", pk=pk)
 
 
+@require_roles(*STAFF_ROLES)
 def class_results(request, pk):
     training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
@@ -233,6 +237,7 @@ def class_results(request, pk):
     )
 
 
+@require_roles(*STAFF_ROLES)
 def class_cancel(request, pk):
     training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan

@@ -100,3 +100,28 @@ def test_anonymous_is_sent_to_login_everywhere(client, objects):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/login/"), url
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("btc_user", 404), ("snv_user", 404), ("leader_user", 403), ("unit_b_user", 403)],
+)
+def test_unknown_ids_on_write_pages(client, plan_2021, persona, status, request):
+    """A role that never writes classes or budget lines gets 403 before any lookup; BTC and
+    SNV get 404 for a class, line or plan year that does not exist."""
+    client_for(client, request.getfixturevalue(persona))
+    for url in [
+        reverse("class_create", args=[1999]),
+        reverse("class_edit", args=[10**6]),
+        reverse("class_results", args=[10**6]),
+        reverse("class_cancel", args=[10**6]),
+        reverse("budget_line_create", args=[10**6]),
+        reverse("budget_line_edit", args=[10**6]),
+    ]:
+        assert client.get(url).status_code == status, url
+    for url in [
+        reverse("class_enrol", args=[10**6]),
+        reverse("class_unenrol", args=[10**6, 10**6]),
+        reverse("budget_line_delete", args=[10**6]),
+    ]:
+        assert client.post(url).status_code == status, url
