@@ -2,16 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import BudgetBlock, BudgetLine, CostNorm
+from training_plan.structure_admin import IssuedPlanReadOnlyMixin
 
 
 @admin.register(BudgetBlock)
-class BudgetBlockAdmin(SimpleHistoryAdmin):
+class BudgetBlockAdmin(IssuedPlanReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["block", "plan", "planned_total"]
     list_filter = ["plan__year", "block"]
 
 
 @admin.register(CostNorm)
-class CostNormAdmin(SimpleHistoryAdmin):
+class CostNormAdmin(IssuedPlanReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["item", "unit", "rate", "plan", "legal_document"]
     list_filter = ["plan__year"]
     search_fields = ["item", "code"]

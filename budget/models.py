@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from courses.models import TrainingClass
+from courses.models import NaturalKeyPath, TrainingClass
 from training_plan.models import Block, LegalDocument, Plan
 
 
@@ -55,6 +55,11 @@ class CostNorm(models.Model):
         LegalDocument, verbose_name="căn cứ", null=True, blank=True, on_delete=models.PROTECT
     )
     article = models.CharField("điều, khoản", max_length=100, blank=True)
+    is_illustrative = models.BooleanField(
+        "mức minh họa",
+        default=False,
+        help_text="Mức chi minh họa, chưa đối chiếu với văn bản căn cứ.",
+    )
 
     objects = CostNormManager()
     history = HistoricalRecords()
@@ -134,7 +139,11 @@ class BudgetLine(models.Model):
         return self.description
 
     def natural_key(self):
-        return self.training_class.natural_key() + (self.position,)
+        # One query while a fixture loads (see TrainingClass.natural_key).
+        if self._meta.get_field("training_class").is_cached(self):
+            return self.training_class.natural_key() + (self.position,)
+        classes = TrainingClass.objects.filter(pk=self.training_class_id)
+        return NaturalKeyPath("course__").of(classes, "code") + (self.position,)
 
     natural_key.dependencies = ["courses.trainingclass", "budget.costnorm"]
 

@@ -2,22 +2,29 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from courses.models import Course, EligibilityRule, Program, ProgramInstitution, TrainingClass
+from training_plan.structure_admin import (
+    IssuedPlanReadOnlyInlineMixin,
+    IssuedPlanReadOnlyMixin,
+)
 
 
-class ProgramInstitutionInline(admin.TabularInline):
+class ProgramInstitutionInline(IssuedPlanReadOnlyInlineMixin, admin.TabularInline):
+    parent_plan_path = "section__plan"
     model = ProgramInstitution
     extra = 0
     autocomplete_fields = ["institution"]
 
 
-class CourseInline(admin.StackedInline):
+class CourseInline(IssuedPlanReadOnlyInlineMixin, admin.StackedInline):
+    parent_plan_path = "section__plan"
     model = Course
     extra = 0
     fields = ["position", "name", "quantity_prefix", "quantity", "quantity_unit"]
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(IssuedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = "section__plan"
     list_display = [
         "number",
         "name",
@@ -35,7 +42,8 @@ class ProgramAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(SimpleHistoryAdmin):
+class CourseAdmin(IssuedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = "program__section__plan"
     list_display = ["name", "program", "quantity"]
     list_filter = ["program__section__plan__year", "program__kind"]
     search_fields = ["name", "target_group"]
@@ -43,7 +51,8 @@ class CourseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(SimpleHistoryAdmin):
+class EligibilityRuleAdmin(IssuedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = "course__program__section__plan"
     list_display = ["description", "course", "kind", "severity", "valid_from", "valid_to"]
     list_filter = ["kind", "severity", "course__program__section__plan__year"]
     search_fields = ["description", "code"]

@@ -344,6 +344,25 @@ class EligibilityRule(models.Model):
     natural_key.dependencies = ["courses.course", "training_plan.legaldocument"]
 
 
+class NaturalKeyPath:
+    """The fields that make the natural key of a course, read in one query."""
+
+    def __init__(self, prefix=""):
+        self.fields = [
+            f"{prefix}program__section__plan__province",
+            f"{prefix}program__section__plan__year",
+            f"{prefix}program__section__position",
+            f"{prefix}program__position",
+            f"{prefix}position",
+        ]
+
+    def of(self, queryset, *extra):
+        return tuple(queryset.values_list(*self.fields, *extra).get())
+
+
+COURSE_KEY = NaturalKeyPath()
+
+
 class TrainingClassManager(models.Manager):
     def get_by_natural_key(self, province, year, section, program, course, code):
         return self.get(
@@ -422,7 +441,11 @@ class TrainingClass(models.Model):
         return self.name
 
     def natural_key(self):
-        return self.course.natural_key() + (self.code,)
+        # Loading a fixture builds each object from ids only: one query instead of a walk up
+        # course → program → section → plan (four queries per class and per budget line).
+        if self._meta.get_field("course").is_cached(self):
+            return self.course.natural_key() + (self.code,)
+        return COURSE_KEY.of(Course.objects.filter(pk=self.course_id)) + (self.code,)
 
     natural_key.dependencies = ["courses.course", "training_plan.organisation"]
 

@@ -1,6 +1,23 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from courses import selectors as class_selectors
+from courses import services as class_services
+from courses.forms import (
+    CancelClassForm,
+    ClassResultsForm,
+    EnrolForm,
+    TrainingClassCreateForm,
+    TrainingClassForm,
+)
+from courses.models import TrainingClass
 from training_plan import selectors
+from training_plan.access import STAFF_ROLES, require_roles
+from training_plan.locking import LockTimeout
+from training_plan.models import Block
 
 
 def program_detail(request, year, pk):
@@ -16,4 +33,235 @@ def course_detail(request, year, pk):
         request,
         "courses/course_detail.html",
         {"course": course, "plan": course.program.section.plan},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Classes (lớp): list, open, change, enrol learners, results, cancel.
+# ---------------------------------------------------------------------------------------------
+
+CLASS_PAGE_SIZE = 50
+LEARNER_PAGE_SIZE = 100
+
+
+def error_text(error):
+    return " ".join(error.messages)
+
+
+def class_list_current(request):
+    plan = class_selectors.latest_plan()
+    if plan is None:
+        return redirect("home")
+    return redirect("class_list", year=plan.year)
+
+
+def class_list(request, year):
+    plan = class_selectors.plan_or_404(year)
+    classes = class_selectors.classes_for_plan(plan)
+    block = request.GET.get("block", "")
+    if block in Block.values:
+        classes = classes.filter(course__program__block=block)
+    status = request.GET.get("status", "")
+    if status in TrainingClass.Status.values:
+        classes = classes.filter(status=status)
+    page = Paginator(classes, CLASS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "courses/class_list.html",
+        {
+            "plan": plan,
+            "page": page,
+            "block": block,
+            "status": status,
+            "blocks": Block.choices,
+            "statuses": TrainingClass.Status.choices,
+            "can_open": request.user.is_superuser
+            or any(request.user.reviews_block(b) for b in Block.values),
+        },
+    )
+
+
+@require_roles(*STAFF_ROLES)
+def class_create(request, year):
+    plan = class_selectors.plan_or_404(year)
+    courses = class_selectors.manageable_courses(request.user, plan)
+    form = TrainingClassCreateForm(request.POST or None, courses=courses)
+    if request.method == "GET" and request.GET.get("course"):
+        form = TrainingClassCreateForm(
+            courses=courses, initial={"course": request.GET.get("course")}
+        )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        course = data.pop("course")
+        try:
+            training_class = class_services.training_class_create(
+                course=course, actor=request.user, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã mở lớp “{training_class.name}”.")
+            return redirect("class_detail", pk=training_class.pk)
+    return render(request, "courses/class_form.html", {"plan": plan, "form": form})
+
+
+def class_detail(request, pk):
+    from budget.forms import BudgetLineForm
+    from budget.selectors import budget_lines_of_class
+
+    training_class = class_selectors.training_class_for_user(request.user, pk)
+    plan = training_class.course.program.section.plan
+    can_manage = request.user.reviews_block(training_class.block)
+    learners = Paginator(
+        class_selectors.class_learners(training_class, request.user), LEARNER_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "plan": plan,
+        "training_class": training_class,
+        "learners": learners,
+        "lines": budget_lines_of_class(training_class),
+        "can_manage": can_manage,
+        "is_cancelled": training_class.status == TrainingClass.Status.CANCELLED,
+        "free_places": max(training_class.capacity - training_class.learner_count, 0),
+    }
+    if can_manage:
+        context["candidates"] = Paginator(
+            class_selectors.enrolment_candidates(training_class), LEARNER_PAGE_SIZE
+        ).get_page(request.GET.get("cpage"))
+        context["line_form"] = BudgetLineForm(plan=plan)
+        context["can_enrol"] = training_class.status in class_services.ENROLLING_STATUSES
+        context["can_record_results"] = training_class.status in class_services.RESULT_STATUSES
+    return render(request, "courses/class_detail.html", context)
+
+
+@require_roles(*STAFF_ROLES)
+def class_edit(request, pk):
+    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    plan = training_class.course.program.section.plan
+    if training_class.status == TrainingClass.Status.CANCELLED:
+        messages.error(request, "Lớp đã hủy, không sửa được.")
+        return redirect("class_detail", pk=pk)
+    form = TrainingClassForm(
+        request.POST or None, initial=TrainingClassForm.initial_for(training_class)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            class_services.training_class_update(
+                training_class=training_class, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except LockTimeout as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Đã cập nhật thông tin lớp.")
+            return redirect("class_detail", pk=pk)
+    return render(
+        request,
+        "courses/class_form.html",
+        {"plan": plan, "form": form, "training_class": training_class},
+    )
+
+
+@require_POST
+@require_roles(*STAFF_ROLES)
+def class_enrol(request, pk):
+    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    single = request.POST.get("single")
+    data = {"nominations": [single]} if single else request.POST
+    form = EnrolForm(data, candidates=class_selectors.enrolment_candidates(training_class))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["nominations"]))
+        return redirect("class_detail", pk=pk)
+    try:
+        count = class_services.class_enrol(
+            training_class=training_class,
+            nomination_ids=[n.pk for n in form.cleaned_data["nominations"]],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    except LockTimeout as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Đã xếp {count} học viên vào lớp.")
+    return redirect("class_detail", pk=pk)
+
+
+@require_POST
+@require_roles(*STAFF_ROLES)
+def class_unenrol(request, pk, nomination_pk):
+    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    try:
+        nomination = class_services.class_unenrol(
+            training_class=training_class, nomination_id=nomination_pk, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    except LockTimeout as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Đã rút {nomination.person.full_name} khỏi lớp; hồ sơ trở về trạng thái “Đã duyệt”.",
+        )
+    return redirect("class_detail", pk=pk)
+
+
+@require_roles(*STAFF_ROLES)
+def class_results(request, pk):
+    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    plan = training_class.course.program.section.plan
+    if training_class.status not in class_services.RESULT_STATUSES:
+        messages.error(
+            request,
+            "Chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc; hãy cập nhật trạng thái lớp trước.",
+        )
+        return redirect("class_detail", pk=pk)
+    learners = class_selectors.class_learners(training_class, request.user)
+    form = ClassResultsForm(request.POST or None, learners=learners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = class_services.class_record_results(
+                training_class=training_class, results=form.results(), actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã ghi kết quả học tập ({changed} học viên thay đổi).")
+            return redirect("class_detail", pk=pk)
+    return render(
+        request,
+        "courses/class_results.html",
+        {"plan": plan, "training_class": training_class, "form": form},
+    )
+
+
+@require_roles(*STAFF_ROLES)
+def class_cancel(request, pk):
+    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    plan = training_class.course.program.section.plan
+    form = CancelClassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            returned = class_services.class_cancel(
+                training_class=training_class,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        except LockTimeout as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Đã hủy lớp “{training_class.name}”. {returned} học viên được trả về trạng thái "
+                "“Đã duyệt” để xếp vào lớp khác.",
+            )
+        return redirect("class_detail", pk=pk)
+    return render(
+        request,
+        "courses/class_cancel.html",
+        {"plan": plan, "training_class": training_class, "form": form},
     )

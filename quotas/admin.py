@@ -2,11 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
+from training_plan.structure_admin import IssuedPlanReadOnlyMixin
 from training_plan.text import normalise_search
 
 
 @admin.register(QuotaLine)
-class QuotaLineAdmin(SimpleHistoryAdmin):
+class QuotaLineAdmin(IssuedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = "course__program__section__plan"
     list_display = ["__str__", "study_mode", "planned_count"]
     list_filter = ["course__program__section__plan__year", "study_mode"]
     list_select_related = ["course", "institution"]

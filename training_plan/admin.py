@@ -12,6 +12,10 @@ from training_plan.models import (
     Section,
     User,
 )
+from training_plan.structure_admin import (
+    IssuedPlanReadOnlyInlineMixin,
+    IssuedPlanReadOnlyMixin,
+)
 
 
 @admin.register(Organisation)
@@ -44,23 +48,27 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["organisation"]
 
 
-class RecipientInline(admin.TabularInline):
+class RecipientInline(IssuedPlanReadOnlyInlineMixin, admin.TabularInline):
+    parent_plan_path = ""
     model = Recipient
     extra = 0
 
 
-class ResponsibilityInline(admin.StackedInline):
+class ResponsibilityInline(IssuedPlanReadOnlyInlineMixin, admin.StackedInline):
+    parent_plan_path = ""
     model = Responsibility
     extra = 0
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(IssuedPlanReadOnlyInlineMixin, admin.TabularInline):
+    parent_plan_path = ""
     model = Section
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(IssuedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = ""
     list_display = ["year", "title", "province", "number", "status", "issue_date"]
     list_filter = ["status", "province"]
     search_fields = ["title", "number"]
@@ -68,19 +76,19 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(IssuedPlanReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "kind"]
     list_filter = ["plan__year", "kind"]
 
 
 @admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
+class RecipientAdmin(IssuedPlanReadOnlyMixin, admin.ModelAdmin):
     list_display = ["text", "plan", "position"]
     list_filter = ["plan__year"]
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(IssuedPlanReadOnlyMixin, admin.ModelAdmin):
     list_display = ["heading", "plan", "position", "body"]
     list_filter = ["plan__year"]
 

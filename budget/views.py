@@ -1,0 +1,270 @@
+"""Budget screens (norms, class budget lines, the budget page, the funding appendix, the block
+review) and the plan's life-cycle actions (check, issue, copy to the next year)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from budget import selectors, services
+from budget.forms import BudgetLineForm, CostNormForm, PlanIssueForm
+from courses.selectors import latest_plan, plan_exists, plan_or_404, training_class_for_user
+from training_plan.access import require_roles
+from training_plan.models import Block, User
+from training_plan.plan_check import check_plan
+from training_plan.services import PlanCheckFailed, plan_copy_to_year, plan_issue
+from training_plan.text import format_money
+
+READ_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.LEADERSHIP)
+NORM_EDITORS = (User.Role.BTC, User.Role.SNV)
+
+
+def error_text(error):
+    return " ".join(error.messages)
+
+
+def _latest(name):
+    plan = latest_plan()
+    if plan is None:
+        return redirect("home")
+    return redirect(name, year=plan.year)
+
+
+def budget_current(request):
+    return _latest("budget_overview")
+
+
+def appendix_current(request):
+    return _latest("budget_appendix")
+
+
+def budget_overview(request, year):
+    plan = plan_or_404(year)
+    appendix = selectors.appendix_for_plan(plan)
+    return render(request, "budget/overview.html", {"plan": plan, "appendix": appendix})
+
+
+def budget_appendix(request, year):
+    plan = plan_or_404(year)
+    appendix = selectors.appendix_for_plan(plan)
+    return render(request, "budget/appendix.html", {"plan": plan, "appendix": appendix})
+
+
+@require_roles(*READ_ROLES)
+def block_review(request, year, block):
+    if block not in Block.values:
+        raise Http404("Không có khối kinh phí này.")
+    plan = plan_or_404(year)
+    review = selectors.block_review(plan, block)
+    return render(
+        request,
+        "budget/block_review.html",
+        {
+            "plan": plan,
+            "block": block,
+            "block_label": Block(block).label,
+            "can_manage": request.user.reviews_block(block),
+            **review,
+        },
+    )
+
+
+# Cost norms -----------------------------------------------------------------------------------
+
+
+def cost_norm_list(request, year):
+    plan = plan_or_404(year)
+    can_edit = (
+        request.user.is_superuser or request.user.role in NORM_EDITORS
+    ) and plan.is_structure_editable
+    form = CostNormForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not (request.user.is_superuser or request.user.role in NORM_EDITORS):
+            raise PermissionDenied("Chỉ Ban Tổ chức Tỉnh ủy và Sở Nội vụ được sửa định mức chi.")
+        if form is None:
+            messages.error(request, f"Kế hoạch năm {plan.year} đã ban hành: định mức chỉ để xem.")
+            return redirect("cost_norm_list", year=year)
+        if form.is_valid():
+            try:
+                norm = services.cost_norm_create(plan=plan, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Đã thêm định mức “{norm.item}”.")
+                return redirect("cost_norm_list", year=year)
+    return render(
+        request,
+        "budget/norm_list.html",
+        {
+            "plan": plan,
+            "norms": selectors.cost_norms_for_plan(plan),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@require_roles(*NORM_EDITORS)
+def cost_norm_edit(request, pk):
+    norm = selectors.cost_norm_for_user(request.user, pk)
+    form = CostNormForm(request.POST or None, initial=CostNormForm.initial_for(norm))
+    if request.method == "POST" and form.is_valid():
+        try:
+            norm, repriced = services.cost_norm_update(
+                norm=norm, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            text = f"Đã cập nhật định mức “{norm.item}”."
+            if repriced:
+                text += f" {repriced} dòng dự toán của các lớp chưa kết thúc được tính lại."
+            messages.success(request, text)
+            return redirect("cost_norm_list", year=norm.plan.year)
+    return render(request, "budget/norm_form.html", {"plan": norm.plan, "norm": norm, "form": form})
+
+
+@require_POST
+@require_roles(*NORM_EDITORS)
+def cost_norm_delete(request, pk):
+    norm = selectors.cost_norm_for_user(request.user, pk)
+    try:
+        services.cost_norm_delete(norm=norm, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"Đã xóa định mức “{norm.item}”.")
+    return redirect("cost_norm_list", year=norm.plan.year)
+
+
+# Budget lines of a class ---------------------------------------------------------------------
+
+
+def _line_form_data(form):
+    return {
+        "norm": form.cleaned_data["norm"],
+        "description": form.cleaned_data["description"],
+        "quantity_kind": form.cleaned_data["quantity_kind"],
+        "quantity": form.cleaned_data["quantity"],
+        "multiplier": form.cleaned_data["multiplier"] or 1,
+        "rate": form.cleaned_data["rate"],
+    }
+
+
+@require_roles(*NORM_EDITORS)
+def budget_line_create(request, pk):
+    training_class = training_class_for_user(request.user, pk, write=True)
+    plan = training_class.course.program.section.plan
+    form = BudgetLineForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = services.budget_line_create(
+                training_class=training_class, actor=request.user, **_line_form_data(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Đã thêm khoản “{line.description}”: {format_money(line.amount)}."
+            )
+            return redirect("class_detail", pk=pk)
+    return render(
+        request,
+        "budget/line_form.html",
+        {"plan": plan, "training_class": training_class, "form": form},
+    )
+
+
+@require_roles(*NORM_EDITORS)
+def budget_line_edit(request, pk):
+    line = selectors.budget_line_for_user(request.user, pk, write=True)
+    training_class = line.training_class
+    plan = training_class.course.program.section.plan
+    form = BudgetLineForm(request.POST or None, plan=plan, initial=BudgetLineForm.initial_for(line))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_update(line=line, actor=request.user, **_line_form_data(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã cập nhật khoản “{line.description}”.")
+            return redirect("class_detail", pk=training_class.pk)
+    return render(
+        request,
+        "budget/line_form.html",
+        {"plan": plan, "training_class": training_class, "form": form, "line": line},
+    )
+
+
+@require_POST
+@require_roles(*NORM_EDITORS)
+def budget_line_delete(request, pk):
+    line = selectors.budget_line_for_user(request.user, pk, write=True)
+    try:
+        services.budget_line_delete(line=line, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"Đã xóa khoản “{line.description}”.")
+    return redirect("class_detail", pk=line.training_class_id)
+
+
+# Plan life cycle ------------------------------------------------------------------------------
+
+
+@require_roles(*READ_ROLES)
+def plan_check_view(request, year):
+    plan = plan_or_404(year)
+    return render(request, "budget/plan_check.html", {"plan": plan, "issues": check_plan(plan)})
+
+
+@require_roles(User.Role.BTC)
+def plan_issue_view(request, year):
+    plan = plan_or_404(year)
+    if not plan.is_structure_editable:
+        messages.info(request, f"Kế hoạch năm {plan.year} đã ban hành.")
+        return redirect(plan)
+    form = PlanIssueForm(
+        request.POST or None, initial={"number": plan.number, "issue_date": plan.issue_date}
+    )
+    issues = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_issue(plan=plan, actor=request.user, **form.cleaned_data)
+        except PlanCheckFailed as error:
+            issues = error.issues
+            messages.error(request, error_text(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Đã ban hành kế hoạch năm {plan.year}, số {plan.number}. Cấu trúc kế hoạch "
+                "từ nay chỉ để xem; cử cán bộ, lớp và kết quả vẫn tiếp tục.",
+            )
+            return redirect(plan)
+    return render(request, "budget/plan_issue.html", {"plan": plan, "form": form, "issues": issues})
+
+
+@require_roles(User.Role.BTC)
+def plan_copy_view(request, year):
+    plan = plan_or_404(year)
+    target = plan.year + 1
+    if request.method == "POST":
+        try:
+            new_plan = plan_copy_to_year(plan=plan, actor=request.user, year=target)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect(plan)
+        messages.success(
+            request,
+            f"Đã tạo dự thảo kế hoạch năm {new_plan.year} từ kế hoạch năm {plan.year} "
+            "(cùng cấu trúc, chỉ tiêu, định mức; chưa có cán bộ, lớp, kinh phí đã chi).",
+        )
+        return redirect(new_plan)
+    return render(
+        request,
+        "budget/plan_copy.html",
+        {"plan": plan, "target": target, "exists": plan_exists(plan.province, target)},
+    )

@@ -1,0 +1,171 @@
+"""Forms of the class screens; the services do the writing and hold the rules."""
+
+from django import forms
+
+from courses.models import StudyMode, TrainingClass
+from courses.services import EDITABLE_STATUSES
+from training_plan.models import Organisation
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO, the browser shows dd/mm/yyyy."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def institution_queryset():
+    return Organisation.objects.filter(kind=Organisation.Kind.INSTITUTION).order_by("name")
+
+
+class TrainingClassForm(forms.Form):
+    name = forms.CharField(label="Tên lớp", max_length=255)
+    institution = forms.ModelChoiceField(
+        label="Cơ sở đào tạo",
+        queryset=Organisation.objects.none(),
+        error_messages={"invalid_choice": "Cơ sở đào tạo không hợp lệ."},
+    )
+    venue = forms.CharField(label="Địa điểm", max_length=255, required=False)
+    study_mode = forms.ChoiceField(
+        label="Hệ", choices=[("", "—")] + list(StudyMode.choices), required=False
+    )
+    start_date = forms.DateField(label="Ngày khai giảng", widget=DateInput())
+    end_date = forms.DateField(label="Ngày bế giảng", widget=DateInput())
+    capacity = forms.IntegerField(label="Sĩ số tối đa", min_value=1)
+    planned_learners = forms.IntegerField(
+        label="Số học viên dự kiến",
+        min_value=0,
+        required=False,
+        help_text="Dùng cho phụ lục kinh phí khi lớp chưa có học viên.",
+    )
+    funding_source = forms.ChoiceField(
+        label="Nguồn kinh phí", choices=TrainingClass.FundingSource.choices
+    )
+    status = forms.ChoiceField(
+        label="Trạng thái",
+        choices=[(s.value, s.label) for s in EDITABLE_STATUSES],
+        initial=TrainingClass.Status.PLANNED,
+    )
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_queryset()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "Ngày bế giảng phải bằng hoặc sau ngày khai giảng.")
+        capacity, planned = data.get("capacity"), data.get("planned_learners")
+        if capacity and planned and planned > capacity:
+            self.add_error(
+                "planned_learners", "Số học viên dự kiến không được lớn hơn sĩ số tối đa."
+            )
+        if planned is None:
+            data["planned_learners"] = 0
+        return data
+
+    @classmethod
+    def initial_for(cls, training_class):
+        return {field: getattr(training_class, field) for field in cls.base_fields}
+
+
+class TrainingClassCreateForm(TrainingClassForm):
+    course = forms.ModelChoiceField(
+        label="Khóa, nội dung",
+        queryset=None,
+        error_messages={"invalid_choice": "Bạn không được mở lớp cho khóa này."},
+    )
+    field_order = ["course"]
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        self.fields["course"].label_from_instance = lambda c: f"{c.program.number}. {c.name}"
+
+
+class EnrolForm(forms.Form):
+    nominations = forms.ModelMultipleChoiceField(
+        queryset=None,
+        error_messages={
+            "required": "Chưa chọn học viên nào để xếp lớp.",
+            "invalid_choice": "Có hồ sơ không còn chờ xếp lớp; vui lòng tải lại trang.",
+            "invalid_pk_value": "Mã hồ sơ không hợp lệ.",
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = candidates
+
+
+class CancelClassForm(forms.Form):
+    reason = forms.CharField(label="Lý do hủy lớp", max_length=200, required=False)
+
+
+RESULT_FORM_CHOICES = [
+    ("", "Chưa có kết quả"),
+    ("completed", "Hoàn thành"),
+    ("not_completed", "Không hoàn thành"),
+]
+
+
+class ClassResultsForm(forms.Form):
+    """One result and one reason per learner, named after the nomination id."""
+
+    def __init__(self, *args, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learners = list(learners)
+        for learner in self.learners:
+            current = {"completed": "completed", "not_completed": "not_completed"}.get(
+                learner.status, ""
+            )
+            self.fields[f"result_{learner.pk}"] = forms.ChoiceField(
+                label=f"Kết quả của {learner.person.full_name}",
+                choices=RESULT_FORM_CHOICES,
+                required=False,
+                initial=current,
+                widget=forms.Select(
+                    attrs={
+                        "class": "form-select form-select-sm",
+                        "aria-label": f"Kết quả của {learner.person.full_name}",
+                    }
+                ),
+            )
+            self.fields[f"reason_{learner.pk}"] = forms.CharField(
+                label=f"Lý do không hoàn thành của {learner.person.full_name}",
+                required=False,
+                max_length=500,
+                initial=learner.result_reason,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "aria-label": f"Lý do không hoàn thành của {learner.person.full_name}",
+                    }
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for learner in self.learners:
+            result = data.get(f"result_{learner.pk}")
+            reason = (data.get(f"reason_{learner.pk}") or "").strip()
+            if result == "not_completed" and not reason:
+                self.add_error(f"reason_{learner.pk}", "Cần ghi lý do không hoàn thành.")
+        return data
+
+    def rows(self):
+        for learner in self.learners:
+            yield learner, self[f"result_{learner.pk}"], self[f"reason_{learner.pk}"]
+
+    def results(self):
+        return {
+            learner.pk: (
+                self.cleaned_data.get(f"result_{learner.pk}") or "",
+                self.cleaned_data.get(f"reason_{learner.pk}") or "",
+            )
+            for learner in self.learners
+        }

@@ -1,0 +1,335 @@
+"""Writes of classes: open and change a class, enrol learners, record results, cancel.
+
+Who may write: BTC for classes of Party-block courses, SNV for State-block courses
+(`User.reviews_block`). Views check it first; the services check it again so that no other
+caller can skip it. Every status change of a nomination goes through
+`quotas.services.nomination_set_status`, which records the transition.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from courses.models import Course, StudyMode, TrainingClass
+from courses.selectors import LEARNER_STATUSES, NOT_MANAGER_MESSAGE
+from quotas.models import Nomination
+from quotas.services import nomination_set_status
+from training_plan.locking import key_for, lock
+from training_plan.models import Organisation
+
+# Statuses a class can be given by editing it; cancelling is its own action (it moves learners).
+EDITABLE_STATUSES = (
+    TrainingClass.Status.PLANNED,
+    TrainingClass.Status.OPEN,
+    TrainingClass.Status.RUNNING,
+    TrainingClass.Status.FINISHED,
+)
+# Learners can join a class until it has finished.
+ENROLLING_STATUSES = (
+    TrainingClass.Status.PLANNED,
+    TrainingClass.Status.OPEN,
+    TrainingClass.Status.RUNNING,
+)
+# Results are recorded once the class has started.
+RESULT_STATUSES = (TrainingClass.Status.RUNNING, TrainingClass.Status.FINISHED)
+
+RESULT_CHOICES = {
+    "": Nomination.Status.ENROLLED,
+    "completed": Nomination.Status.COMPLETED,
+    "not_completed": Nomination.Status.NOT_COMPLETED,
+}
+
+
+def _require_manager(actor, block):
+    if not actor.reviews_block(block):
+        raise PermissionDenied(NOT_MANAGER_MESSAGE)
+
+
+def _validate_class_fields(*, start_date, end_date, capacity, planned_learners, study_mode):
+    errors = {}
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = "Ngày bế giảng phải bằng hoặc sau ngày khai giảng."
+    if capacity is None or capacity < 1:
+        errors["capacity"] = "Sĩ số tối đa phải ít nhất là 1."
+    if planned_learners is not None and capacity and planned_learners > capacity:
+        errors["planned_learners"] = "Số học viên dự kiến không được lớn hơn sĩ số tối đa."
+    if study_mode and study_mode not in StudyMode.values:
+        errors["study_mode"] = "Hệ học không hợp lệ."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _learner_count(training_class):
+    return Nomination.objects.filter(
+        training_class=training_class, status__in=LEARNER_STATUSES
+    ).count()
+
+
+def _next_code(course):
+    codes = set(TrainingClass.objects.filter(course=course).values_list("code", flat=True))
+    number = len(codes) + 1
+    while f"lop-{number}" in codes:
+        number += 1
+    return f"lop-{number}"
+
+
+@transaction.atomic
+def training_class_create(
+    *,
+    course: Course,
+    actor,
+    name: str,
+    institution: Organisation,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    capacity: int,
+    venue: str = "",
+    study_mode: str = "",
+    planned_learners: int = 0,
+    funding_source: str = TrainingClass.FundingSource.PROVINCE,
+    status: str = TrainingClass.Status.PLANNED,
+    note: str = "",
+) -> TrainingClass:
+    """Open a class of a course; the code is given automatically (lop-1, lop-2 …)."""
+    _require_manager(actor, course.block)
+    _validate_class_fields(
+        start_date=start_date,
+        end_date=end_date,
+        capacity=capacity,
+        planned_learners=planned_learners,
+        study_mode=study_mode,
+    )
+    if status not in EDITABLE_STATUSES:
+        raise ValidationError({"status": "Trạng thái của lớp mới không hợp lệ."})
+    return TrainingClass.objects.create(
+        course=course,
+        code=_next_code(course),
+        name=name.strip(),
+        institution=institution,
+        venue=venue.strip(),
+        study_mode=study_mode,
+        start_date=start_date,
+        end_date=end_date,
+        capacity=capacity,
+        planned_learners=planned_learners or 0,
+        funding_source=funding_source,
+        status=status,
+        note=note.strip(),
+    )
+
+
+CLASS_FIELDS = (
+    "name",
+    "institution",
+    "venue",
+    "study_mode",
+    "start_date",
+    "end_date",
+    "capacity",
+    "planned_learners",
+    "funding_source",
+    "status",
+    "note",
+)
+
+
+def training_class_update(*, training_class: TrainingClass, actor, **changes) -> TrainingClass:
+    """Change a class; the capacity cannot drop below the learners already in it."""
+    _require_manager(actor, training_class.block)
+    unknown = set(changes) - set(CLASS_FIELDS)
+    if unknown:
+        raise TypeError(f"training_class_update() got unexpected fields {sorted(unknown)}")
+    with transaction.atomic():
+        lock(key_for(training_class))
+        current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if current.status == TrainingClass.Status.CANCELLED:
+            raise ValidationError("Lớp đã hủy, không sửa được.")
+        for field, value in changes.items():
+            setattr(current, field, value.strip() if isinstance(value, str) else value)
+        if current.status not in EDITABLE_STATUSES:
+            raise ValidationError(
+                {"status": "Muốn hủy lớp, dùng chức năng “Hủy lớp” để trả học viên về danh sách."}
+            )
+        _validate_class_fields(
+            start_date=current.start_date,
+            end_date=current.end_date,
+            capacity=current.capacity,
+            planned_learners=current.planned_learners,
+            study_mode=current.study_mode,
+        )
+        learners = _learner_count(current)
+        if current.capacity < learners:
+            raise ValidationError(
+                {
+                    "capacity": f"Lớp đã có {learners} học viên; sĩ số tối đa không được nhỏ hơn "
+                    "số này."
+                }
+            )
+        current.save()
+    return current
+
+
+def class_enrol(*, training_class: TrainingClass, nomination_ids, actor) -> int:
+    """Enrol approved nominations of the class's course; all of them or none.
+
+    The class's lock is taken first and the places are counted inside it, so concurrent
+    enrolments never exceed the capacity."""
+    _require_manager(actor, training_class.block)
+    ids = sorted({int(pk) for pk in nomination_ids})
+    if not ids:
+        raise ValidationError("Chưa chọn học viên nào để xếp lớp.")
+    with transaction.atomic():
+        lock(key_for(training_class))
+        # Read again inside the lock: status and capacity as they are now.
+        current = TrainingClass.objects.get(pk=training_class.pk)
+        if current.status not in ENROLLING_STATUSES:
+            raise ValidationError(
+                f"Lớp đang ở trạng thái “{current.get_status_display()}”, không xếp thêm học viên."
+            )
+        nominations = list(
+            Nomination.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("person")
+            .order_by("pk")
+        )
+        if len(nominations) != len(ids):
+            raise ValidationError("Có hồ sơ cử đi học không còn tồn tại; vui lòng tải lại trang.")
+        problems = []
+        for nomination in nominations:
+            if nomination.course_id != current.course_id:
+                problems.append(f"{nomination.person.full_name}: được cử vào khóa khác.")
+            elif nomination.training_class_id is not None:
+                problems.append(f"{nomination.person.full_name}: đã được xếp vào một lớp.")
+            elif nomination.status != Nomination.Status.APPROVED:
+                problems.append(
+                    f"{nomination.person.full_name}: hồ sơ ở trạng thái "
+                    f"“{nomination.get_status_display()}”, chưa được duyệt."
+                )
+        if problems:
+            raise ValidationError(["Không xếp lớp được:", *problems])
+        free = current.capacity - _learner_count(current)
+        if len(nominations) > free:
+            raise ValidationError(
+                f"Lớp chỉ còn {max(free, 0)} chỗ trống, không xếp được {len(nominations)} "
+                "học viên. Không có học viên nào được xếp."
+            )
+        for nomination in nominations:
+            nomination.training_class = current
+            nomination.save(update_fields=["training_class", "updated_at"])
+            nomination_set_status(
+                nomination=nomination,
+                to_status=Nomination.Status.ENROLLED,
+                actor=actor,
+                reason=f"Xếp vào lớp {current.name}",
+            )
+    return len(nominations)
+
+
+@transaction.atomic
+def class_unenrol(*, training_class: TrainingClass, nomination_id: int, actor) -> Nomination:
+    """Take one learner out of a class (back to approved), before any result is recorded."""
+    _require_manager(actor, training_class.block)
+    lock(key_for(training_class))
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .filter(pk=nomination_id, training_class=training_class)
+        .first()
+    )
+    if nomination is None:
+        raise ValidationError("Học viên này không có trong lớp.")
+    if nomination.status != Nomination.Status.ENROLLED:
+        raise ValidationError(
+            f"{nomination.person.full_name} đã có kết quả học tập; không rút khỏi lớp được."
+        )
+    nomination.training_class = None
+    nomination.save(update_fields=["training_class", "updated_at"])
+    nomination_set_status(
+        nomination=nomination,
+        to_status=Nomination.Status.APPROVED,
+        actor=actor,
+        reason=f"Rút khỏi lớp {training_class.name}",
+    )
+    return nomination
+
+
+@transaction.atomic
+def class_record_results(*, training_class: TrainingClass, results: dict, actor) -> int:
+    """Record results: {nomination id: (result, reason)} with result "completed",
+    "not_completed" or "" (no result yet). A learner who did not complete needs a reason.
+    Returns how many learners changed."""
+    _require_manager(actor, training_class.block)
+    current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    if current.status not in RESULT_STATUSES:
+        raise ValidationError(
+            "Chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc; hãy cập nhật trạng thái lớp trước."
+        )
+    learners = {
+        nomination.pk: nomination
+        for nomination in Nomination.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .filter(training_class=current, status__in=LEARNER_STATUSES, pk__in=list(results))
+    }
+    if len(learners) != len(results):
+        raise ValidationError("Có học viên không thuộc lớp này; vui lòng tải lại trang.")
+    problems = []
+    for pk, (result, reason) in results.items():
+        if result not in RESULT_CHOICES:
+            problems.append(f"{learners[pk].person.full_name}: kết quả không hợp lệ.")
+        elif result == "not_completed" and not (reason or "").strip():
+            problems.append(
+                f"{learners[pk].person.full_name}: cần ghi lý do không hoàn thành khóa học."
+            )
+    if problems:
+        raise ValidationError(problems)
+    changed = 0
+    for pk, (result, reason) in results.items():
+        nomination = learners[pk]
+        to_status = RESULT_CHOICES[result]
+        reason = (reason or "").strip() if result == "not_completed" else ""
+        if nomination.status == to_status and nomination.result_reason == reason:
+            continue
+        if nomination.result_reason != reason:
+            nomination.result_reason = reason
+            nomination.save(update_fields=["result_reason", "updated_at"])
+        if nomination.status != to_status:
+            nomination_set_status(
+                nomination=nomination, to_status=to_status, actor=actor, reason=reason
+            )
+        changed += 1
+    return changed
+
+
+def class_cancel(*, training_class: TrainingClass, actor, reason: str = "") -> int:
+    """Cancel a class: its learners go back to “approved” (no class) to be enrolled elsewhere.
+    Refused once a learner has a result. Returns how many learners went back."""
+    _require_manager(actor, training_class.block)
+    with transaction.atomic():
+        lock(key_for(training_class))
+        current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if current.status == TrainingClass.Status.CANCELLED:
+            raise ValidationError("Lớp đã được hủy trước đó.")
+        nominations = list(
+            Nomination.objects.select_for_update(of=("self",)).filter(
+                training_class=current, status__in=LEARNER_STATUSES
+            )
+        )
+        if any(n.status != Nomination.Status.ENROLLED for n in nominations):
+            raise ValidationError("Lớp đã có học viên có kết quả học tập, không hủy được.")
+        note = f"Lớp {current.name} bị hủy" + (f": {reason.strip()}" if reason.strip() else "")
+        for nomination in nominations:
+            nomination.training_class = None
+            nomination.save(update_fields=["training_class", "updated_at"])
+            nomination_set_status(
+                nomination=nomination,
+                to_status=Nomination.Status.APPROVED,
+                actor=actor,
+                reason=note,
+            )
+        current.status = TrainingClass.Status.CANCELLED
+        if reason.strip():
+            current.note = (f"{current.note} — " if current.note else "") + f"Hủy: {reason.strip()}"
+            current.note = current.note[:255]
+        current.save(update_fields=["status", "note"])
+    return len(nominations)

@@ -1,0 +1,261 @@
+"""Class services: who may open and change classes, enrolment, results, cancelling."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from courses import services
+from courses.models import TrainingClass
+from quotas.models import Nomination, NominationTransition
+from tests.class_helpers import (
+    SON_TINH,
+    approved_nomination,
+    approved_nominations,
+    enrol_directly,
+    make_class,
+    party_course,
+    state_course,
+)
+from training_plan.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def create_kwargs(**changes):
+    kwargs = {
+        "name": "Lớp bồi dưỡng lãnh đạo cấp sở khóa I",
+        "institution": Organisation.objects.get(code="co-so-dao-tao-lien-quan"),
+        "start_date": datetime.date(2021, 9, 6),
+        "end_date": datetime.date(2021, 9, 30),
+        "capacity": 40,
+        "venue": "Quảng Ngãi",
+        "study_mode": "tap_trung",
+        "planned_learners": 35,
+    }
+    kwargs.update(changes)
+    return kwargs
+
+
+def test_snv_opens_a_state_block_class(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = services.training_class_create(
+        course=course, actor=snv_user, **create_kwargs()
+    )
+    assert training_class.course == course
+    assert training_class.status == TrainingClass.Status.PLANNED
+    assert training_class.code == "lop-2"  # the fixture's illustrative class is the first
+    assert training_class.planned_learners == 35
+
+
+def test_snv_cannot_open_or_change_a_party_block_class(plan_2021, snv_user, btc_user):
+    course = party_course(plan_2021)
+    with pytest.raises(PermissionDenied):
+        services.training_class_create(course=course, actor=snv_user, **create_kwargs())
+    training_class = services.training_class_create(
+        course=course, actor=btc_user, **create_kwargs()
+    )
+    with pytest.raises(PermissionDenied):
+        services.training_class_update(training_class=training_class, actor=snv_user, capacity=5)
+    with pytest.raises(PermissionDenied):
+        services.class_cancel(training_class=training_class, actor=snv_user)
+    training_class.refresh_from_db()
+    assert training_class.capacity == 40
+    assert training_class.status == TrainingClass.Status.PLANNED
+
+
+def test_btc_cannot_open_a_state_block_class(plan_2021, btc_user):
+    with pytest.raises(PermissionDenied):
+        services.training_class_create(
+            course=state_course(plan_2021), actor=btc_user, **create_kwargs()
+        )
+
+
+@pytest.mark.parametrize("persona", ["leader_user", "unit_a_user"])
+def test_read_only_roles_cannot_open_classes(plan_2021, persona, request):
+    user = request.getfixturevalue(persona)
+    for course in (state_course(plan_2021), party_course(plan_2021)):
+        with pytest.raises(PermissionDenied):
+            services.training_class_create(course=course, actor=user, **create_kwargs())
+
+
+def test_class_dates_must_be_ordered(plan_2021, snv_user):
+    with pytest.raises(ValidationError) as error:
+        services.training_class_create(
+            course=state_course(plan_2021),
+            actor=snv_user,
+            **create_kwargs(end_date=datetime.date(2021, 9, 1)),
+        )
+    assert error.value.message_dict["end_date"] == [
+        "Ngày bế giảng phải bằng hoặc sau ngày khai giảng."
+    ]
+
+
+def test_enrol_moves_approved_nominations_into_the_class_and_records_it(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course, capacity=3)
+    first, second = approved_nominations(course, 2)
+    assert (
+        services.class_enrol(
+            training_class=training_class, nomination_ids=[first.pk, second.pk], actor=snv_user
+        )
+        == 2
+    )
+    for nomination in (first, second):
+        nomination.refresh_from_db()
+        assert nomination.status == Nomination.Status.ENROLLED
+        assert nomination.training_class == training_class
+        transition = NominationTransition.objects.get(nomination=nomination)
+        assert (transition.from_status, transition.to_status) == ("approved", "enrolled")
+        assert transition.actor == snv_user
+
+
+def test_enrol_over_capacity_enrols_nobody(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course, capacity=3)
+    enrol_directly(training_class, approved_nominations(course, 2))
+    waiting = approved_nominations(course, 2)
+    with pytest.raises(ValidationError) as error:
+        services.class_enrol(
+            training_class=training_class,
+            nomination_ids=[n.pk for n in waiting],
+            actor=snv_user,
+        )
+    assert "Lớp chỉ còn 1 chỗ trống, không xếp được 2 học viên" in error.value.messages[0]
+    assert Nomination.objects.filter(pk__in=[n.pk for n in waiting], status="approved").count() == 2
+    assert not Nomination.objects.filter(
+        pk__in=[n.pk for n in waiting], training_class__isnull=False
+    )
+
+
+def test_enrol_refuses_nominations_not_approved_or_of_another_course(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course, capacity=10)
+    submitted = approved_nomination(course, "Trần Văn Gửi")
+    submitted.status = Nomination.Status.SUBMITTED
+    submitted.save()
+    other_course = approved_nomination(state_course(plan_2021).program.courses.get(position=2))
+    fine = approved_nomination(course)
+    for bad in (submitted, other_course):
+        with pytest.raises(ValidationError):
+            services.class_enrol(
+                training_class=training_class, nomination_ids=[fine.pk, bad.pk], actor=snv_user
+            )
+    fine.refresh_from_db()
+    assert fine.status == Nomination.Status.APPROVED  # all or nothing
+
+
+def test_enrol_refuses_a_nomination_already_in_a_class(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    first_class, second_class = make_class(course), make_class(course)
+    nomination = approved_nomination(course)
+    services.class_enrol(training_class=first_class, nomination_ids=[nomination.pk], actor=snv_user)
+    with pytest.raises(ValidationError) as error:
+        services.class_enrol(
+            training_class=second_class, nomination_ids=[nomination.pk], actor=snv_user
+        )
+    assert "đã được xếp vào một lớp" in " ".join(error.value.messages)
+
+
+@pytest.mark.parametrize("status", ["finished", "cancelled"])
+def test_no_enrolment_into_a_finished_or_cancelled_class(plan_2021, snv_user, status):
+    course = state_course(plan_2021)
+    training_class = make_class(course, status=status)
+    nomination = approved_nomination(course)
+    with pytest.raises(ValidationError):
+        services.class_enrol(
+            training_class=training_class, nomination_ids=[nomination.pk], actor=snv_user
+        )
+
+
+def test_capacity_cannot_drop_below_the_learners(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course, capacity=5)
+    enrol_directly(training_class, approved_nominations(course, 3))
+    with pytest.raises(ValidationError) as error:
+        services.training_class_update(training_class=training_class, actor=snv_user, capacity=2)
+    assert "Lớp đã có 3 học viên" in error.value.message_dict["capacity"][0]
+    services.training_class_update(training_class=training_class, actor=snv_user, capacity=3)
+    training_class.refresh_from_db()
+    assert training_class.capacity == 3
+
+
+def test_results_need_a_started_class_and_a_reason_for_not_completed(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course, capacity=5)
+    done, failed = approved_nominations(course, 2)
+    enrol_directly(training_class, [done, failed])
+    results = {done.pk: ("completed", ""), failed.pk: ("not_completed", "Ốm dài ngày")}
+    with pytest.raises(ValidationError):  # still “planned”
+        services.class_record_results(
+            training_class=training_class, results=results, actor=snv_user
+        )
+    services.training_class_update(training_class=training_class, actor=snv_user, status="running")
+    with pytest.raises(ValidationError) as error:
+        services.class_record_results(
+            training_class=training_class,
+            results={done.pk: ("completed", ""), failed.pk: ("not_completed", "  ")},
+            actor=snv_user,
+        )
+    assert "cần ghi lý do không hoàn thành" in error.value.messages[0]
+    done.refresh_from_db()
+    assert done.status == Nomination.Status.ENROLLED  # nothing written
+
+    assert (
+        services.class_record_results(
+            training_class=training_class, results=results, actor=snv_user
+        )
+        == 2
+    )
+    done.refresh_from_db()
+    failed.refresh_from_db()
+    assert done.status == Nomination.Status.COMPLETED
+    assert failed.status == Nomination.Status.NOT_COMPLETED
+    assert failed.result_reason == "Ốm dài ngày"
+    assert failed.transitions.last().reason == "Ốm dài ngày"
+
+
+def test_cancel_returns_learners_to_approved(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course, capacity=5)
+    services.class_enrol(
+        training_class=training_class,
+        nomination_ids=[n.pk for n in approved_nominations(course, 2)],
+        actor=snv_user,
+    )
+    assert services.class_cancel(training_class=training_class, actor=snv_user, reason="Thiếu") == 2
+    training_class.refresh_from_db()
+    assert training_class.status == TrainingClass.Status.CANCELLED
+    back = Nomination.objects.filter(course=course, status=Nomination.Status.APPROVED)
+    assert back.count() == 2
+    assert not back.filter(training_class__isnull=False).exists()
+    assert back.first().transitions.last().reason.startswith(f"Lớp {training_class.name} bị hủy")
+
+
+def test_cancel_refused_once_a_learner_has_a_result(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course, capacity=5, status="running")
+    nomination = approved_nomination(course)
+    enrol_directly(training_class, [nomination])
+    services.class_record_results(
+        training_class=training_class, results={nomination.pk: ("completed", "")}, actor=snv_user
+    )
+    with pytest.raises(ValidationError):
+        services.class_cancel(training_class=training_class, actor=snv_user)
+    training_class.refresh_from_db()
+    assert training_class.status == "running"
+
+
+def test_unenrol_returns_one_learner(plan_2021, snv_user):
+    course = state_course(plan_2021)
+    training_class = make_class(course)
+    nomination = approved_nomination(course, org_code=SON_TINH)
+    services.class_enrol(
+        training_class=training_class, nomination_ids=[nomination.pk], actor=snv_user
+    )
+    services.class_unenrol(
+        training_class=training_class, nomination_id=nomination.pk, actor=snv_user
+    )
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.APPROVED
+    assert nomination.training_class is None
