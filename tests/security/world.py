@@ -43,6 +43,12 @@ PERSON_READ = expect(200, 200, 403, 200, 404)  # personal data: not for leadersh
 # A POST of an empty form by the Party block's reviewer is refused with a message and a
 # redirect back; every other role is refused outright.
 PARTY_REVIEWER_POST = expect(302, 403, 403, 403, 403)
+# The world's class is of a State-block course: SNV runs it, BTC reads it.
+STATE_CLASS_WRITE = expect(403, 200, 403, 403, 403)
+STATE_CLASS_POST = expect(403, 302, 403, 403, 403)
+STAFF_POST = expect(302, 302, 403, 403, 403)
+REVIEW_READ = expect(200, 200, 200, 403, 403)  # figures of a whole block or plan
+BTC_ONLY = expect(200, 403, 403, 403, 403)
 
 
 @dataclass
@@ -83,6 +89,33 @@ URL_TABLE = [
         PARTY_REVIEWER_POST,
         method="post",
     ),
+    # Classes, budget and the plan life cycle.
+    Row("class_list", lambda w: {"year": w.plan.year}, READ_ALL),
+    Row("class_create", lambda w: {"year": w.plan.year}, STAFF_WRITE),
+    Row("class_detail", lambda w: {"pk": w.training_class.pk}, READ_ALL),
+    Row("class_edit", lambda w: {"pk": w.training_class.pk}, STATE_CLASS_WRITE),
+    Row("class_enrol", lambda w: {"pk": w.training_class.pk}, STATE_CLASS_POST, method="post"),
+    Row(
+        "class_unenrol",
+        lambda w: {"pk": w.training_class.pk, "nomination_pk": w.nomination_b.pk},
+        STATE_CLASS_POST,  # a learner not in the class: refused with a message
+        method="post",
+    ),
+    # Results are entered on the class page: a GET is sent back there.
+    Row("class_results", lambda w: {"pk": w.training_class.pk}, STATE_CLASS_POST),
+    Row("class_cancel", lambda w: {"pk": w.training_class.pk}, STATE_CLASS_WRITE),
+    Row("budget_overview", lambda w: {"year": w.plan.year}, READ_ALL),
+    Row("budget_appendix", lambda w: {"year": w.plan.year}, READ_ALL),
+    Row("block_review", lambda w: {"year": w.plan.year, "block": "state"}, REVIEW_READ),
+    Row("cost_norm_list", lambda w: {"year": w.plan.year}, READ_ALL),
+    Row("cost_norm_edit", lambda w: {"pk": w.cost_norm.pk}, STAFF_WRITE),
+    Row("cost_norm_delete", lambda w: {"pk": w.cost_norm.pk}, STAFF_POST, method="post"),
+    Row("budget_line_create", lambda w: {"pk": w.training_class.pk}, STATE_CLASS_WRITE),
+    Row("budget_line_edit", lambda w: {"pk": w.budget_line.pk}, STATE_CLASS_WRITE),
+    Row("budget_line_delete", lambda w: {"pk": w.budget_line.pk}, STATE_CLASS_POST, method="post"),
+    Row("plan_check", lambda w: {"year": w.plan.year}, REVIEW_READ),
+    Row("plan_issue", lambda w: {"year": w.plan.year}, BTC_ONLY),
+    Row("plan_copy", lambda w: {"year": w.plan.year}, BTC_ONLY),
 ]
 URL_ROWS = {row.name: row for row in URL_TABLE}
 
