@@ -1,13 +1,14 @@
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from training_plan import selectors
+from training_plan import document_views, selectors
 
 
 def home(request):
+    """The dashboard of the latest plan for the user's role (see document_views.dashboard)."""
     plan = selectors.plan_list().first()
     if plan is None:
         return render(request, "training_plan/no_plan.html")
-    return redirect(plan)
+    return document_views.dashboard(request, plan)
 
 
 def plan_list(request):
