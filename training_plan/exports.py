@@ -20,8 +20,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from budget.exports import appendix_rows
-from courses.models import Course
-from training_plan.progress import allocation_usage
+from courses.models import Course, StudyMode
+from quotas.models import Nomination
+from training_plan.models import Person
+from training_plan.progress import ROMAN, allocation_usage
 
 TEXT = "text"
 INTEGER = "integer"
@@ -81,6 +83,8 @@ def neutralise(text):
 
 
 def _cell(sheet, value, column, bold):
+    if not bold and (value is None or (isinstance(value, str) and not neutralise(value))):
+        return value  # the writer makes a plain cell itself (faster)
     if isinstance(value, Formula):
         cell = WriteOnlyCell(sheet, value=value.text)
         cell.number_format = FORMATS.get(value.kind, NUMBER_FORMAT)
@@ -382,41 +386,82 @@ class NominationsExporter(Exporter):
         Column("Ghi chú", 30),
     ]
 
+    chunk_size = 2000  # rows fetched at a time: memory is bounded by this, not by the total
+
     def __init__(self, nominations):
         self.nominations = nominations
 
+    # Plain values, not model instances: a row costs a tuple, not nine objects.
+    FIELDS = [
+        "person__full_name",
+        "person__date_of_birth",
+        "person__gender",
+        "unit__name",
+        "person__position",
+        "course__program__section__position",
+        "course__program__position",
+        "course__program__name",
+        "course__name",
+        "quota_line__institution__name",
+        "quota_line__study_mode",
+        "training_class__name",
+        "status",
+        "created_at",
+        "updated_at",
+        "eligibility_notes",
+        "override_reason",
+        "note",
+    ]
+
     def rows(self):
-        nominations = (
-            self.nominations.select_related(
-                "person",
-                "unit",
-                "course__program__section",
-                "quota_line__institution",
-                "training_class",
+        genders = dict(Person.Gender.choices)
+        modes = dict(StudyMode.choices)
+        statuses = dict(Nomination.Status.choices)
+        rows = (
+            self.nominations.order_by(
+                "unit__name", "person__sort_key", "person_id", "course_id", "pk"
             )
-            .order_by("unit__name", "person__sort_key", "person_id", "course_id", "pk")
-            .iterator(chunk_size=2000)
+            .values_list(*self.FIELDS)
+            .iterator(chunk_size=self.chunk_size)
         )
-        for nomination in nominations:
-            person, course, line = nomination.person, nomination.course, nomination.quota_line
+        for (
+            name,
+            born,
+            gender,
+            unit,
+            position,
+            section,
+            program_position,
+            program,
+            course,
+            institution,
+            mode,
+            training_class,
+            status,
+            created,
+            updated,
+            notes,
+            override,
+            note,
+        ) in rows:
             yield [
-                person.full_name,
-                person.date_of_birth,
-                person.get_gender_display(),
-                nomination.unit.name,
-                person.position,
-                course.program.number,
-                course.program.name,
-                course.name,
-                line.institution.name if line else "",
-                line.get_study_mode_display() if line else "",
-                nomination.training_class.name if nomination.training_class else "",
-                nomination.get_status_display(),
-                local_date(nomination.created_at),
-                local_date(nomination.updated_at),
-                nomination.eligibility_notes,
-                nomination.override_reason,
-                nomination.note,
+                name,
+                born,
+                genders.get(gender, gender),
+                unit,
+                position,
+                f"{ROMAN[section]}.{program_position}",
+                program,
+                course,
+                institution or "",
+                modes.get(mode, "") if mode else "",
+                training_class or "",
+                statuses.get(status, status),
+                local_date(created),
+                local_date(updated),
+                notes,
+                override,
+                note,
             ]
 
 
