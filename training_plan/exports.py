@@ -105,7 +105,7 @@ def _cell(sheet, value, column, bold):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATE_FORMAT
     elif isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value="Có" if value else "")
+        cell = WriteOnlyCell(sheet, value="Có" if value else None)
     elif isinstance(value, int | Decimal):
         cell = WriteOnlyCell(sheet, value=int(value))
         cell.number_format = FORMATS.get(column.kind, NUMBER_FORMAT)
