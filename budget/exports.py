@@ -8,7 +8,7 @@ when both are merged, keep one of them and point the other's callers at it.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import BigIntegerField, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from budget.models import BudgetBlock, BudgetLine
@@ -165,8 +165,3 @@ def appendix_rows(plan) -> Appendix:
             number += 1
             row.number = number
     return Appendix(groups=list(groups.values()))
-
-
-def appendix_filter_q(plan):
-    """Classes of a plan as counted by the appendix (for aggregate queries elsewhere)."""
-    return Q(course__program__section__plan=plan) & ~Q(status=TrainingClass.Status.CANCELLED)

@@ -4,6 +4,8 @@ Leadership, BTC and SNV (and administrators) download everything; a unit downloa
 its own people (class lists, its nominations) and gets 403 for the rest. Every download of a file
 with personal data is recorded in the download log."""
 
+import io
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -32,8 +34,6 @@ def plan_or_404(year):
 def attachment(content, filename, content_type):
     """A download: bytes or an open (temporary) file, streamed in chunks."""
     if isinstance(content, bytes):
-        import io
-
         content = io.BytesIO(content)
     response = FileResponse(content, as_attachment=True, filename=filename)
     response["Content-Type"] = content_type

@@ -235,3 +235,20 @@ def test_results_page_pdf_and_excel(client, leader_user, activity):
     ]
     budget = list(workbook["Kinh phí theo khối"].iter_rows(min_row=2, values_only=True))
     assert budget[0][:4] == ("Khối Đảng, Mặt trận, đoàn thể", 7_237_406_000, 5_000_000, 1)
+
+
+def test_results_page_query_count_does_not_grow(
+    client, btc_user, plan_2021, django_assert_num_queries
+):
+    add_activity(plan_2021, [org("huyen-uy-binh-son")], per_unit=1, classes=1)
+    client_for(client, btc_user)
+    url = reverse("plan_results", args=[2021])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for unit in Organisation.objects.filter(kind="unit").exclude(code="huyen-uy-binh-son"):
+        AllocationFactory(quota_line=quota_line(plan_2021, 2, 1, 1, 4), unit=unit, count=1)
+    for index in range(4):
+        class_with_estimate(course_of(plan_2021, 3, 3, 3), 1_000, name=f"Lớp thêm {index}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)

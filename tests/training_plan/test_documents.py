@@ -6,6 +6,8 @@ import io
 
 import docx as python_docx
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.models import BudgetBlock
@@ -140,6 +142,18 @@ def test_plan_pdf_changes_with_the_data(plan_2021):
     assert "bốn trăm linh sáu nghìn không trăm linh một đồng" in after
     assert "Số 25-KH/TU" in after
     assert "Quảng Ngãi, ngày 05 tháng 01 năm 2021" in after
+
+
+def test_document_context_query_count_does_not_grow(plan_2021, django_assert_num_queries):
+    class_with_estimate(course_of(plan_2021, 2, 3), 1_000, name="Lớp 1")
+    with CaptureQueriesContext(connection) as small:
+        context = documents.plan_document_context(2021)
+        assert context["appendix"].row_count == 1
+    for index in range(6):
+        class_with_estimate(course_of(plan_2021, 3, 3, 1 + index), 1_000, name=f"Lớp {index}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        context = documents.plan_document_context(2021)
+        assert context["appendix"].row_count == 7
 
 
 def test_number_line_accepts_number_with_or_without_prefix(plan_2021):
