@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from training_plan.models import (
+    DownloadLog,
     LegalDocument,
     Organisation,
     Person,
@@ -106,3 +107,22 @@ class PersonAdmin(SimpleHistoryAdmin):
         from training_plan.text import normalise_search
 
         return super().get_search_results(request, queryset, normalise_search(search_term))
+
+
+@admin.register(DownloadLog)
+class DownloadLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence and is never edited or deleted by hand."""
+
+    list_display = ["at", "username", "filename", "filters"]
+    search_fields = ["username", "filename"]
+    date_hierarchy = "at"
+    readonly_fields = ["user", "username", "at", "filename", "filters"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ Programs, courses and classes live in `courses`, quotas and nominations in `quot
 `budget`. Every model that fixtures carry has a natural key so the 2021 plan loads on any database.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
@@ -473,3 +474,31 @@ class Person(models.Model):
         if not self.identity_number:
             return ""
         return "•" * (len(self.identity_number) - 3) + self.identity_number[-3:]
+
+
+class DownloadLog(models.Model):
+    """One download of a file that contains personal data: who, when, which file, which filter.
+
+    Required by the Law on Personal Data Protection (91/2025/QH15): every export of people's data
+    is recorded. Rows are only ever added (the admin shows them read-only)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tải",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="downloads",
+    )
+    # Kept as text too, so the record survives the account's deletion.
+    username = models.CharField("tài khoản", max_length=150)
+    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    filename = models.CharField("tệp", max_length=255)
+    filters = models.JSONField("tham số, bộ lọc", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký tải xuống"
+        verbose_name_plural = "nhật ký tải xuống"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.username} — {self.filename}"

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("quotas.urls")),
     path("", include("budget.urls")),
+    path("", include("training_plan.document_urls")),
     path("admin/", admin.site.urls),
 ]

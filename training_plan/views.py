@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from quotas.selectors import nominations_for_user
-from training_plan import selectors
+from training_plan import document_views, selectors
 from training_plan.access import WRITE_ROLES, require_roles, sees_identity_numbers
 from training_plan.forms import PersonFilterForm, PersonForm
 from training_plan.history import history_rows
@@ -14,10 +14,11 @@ from training_plan.services import person_create, person_update
 
 
 def home(request):
+    """The dashboard of the latest plan for the user's role (see document_views.dashboard)."""
     plan = selectors.plan_list().first()
     if plan is None:
         return render(request, "training_plan/no_plan.html")
-    return redirect(plan)
+    return document_views.dashboard(request, plan)
 
 
 def plan_list(request):

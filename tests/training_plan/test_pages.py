@@ -60,11 +60,13 @@ def test_every_page_renders_for_every_role(client, any_user, plan_2021):
         assert response.status_code == 200, url
 
 
-def test_home_leads_to_latest_plan(client, btc_user):
+def test_home_is_the_dashboard_of_the_latest_plan(client, btc_user):
+    # The home page is the dashboard (issue 5); it links to the plan it reports on.
     client_for(client, btc_user)
     response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("plan_detail", args=[2021])
+    assert response.status_code == 200
+    assert "Tổng quan kế hoạch năm 2021" in page_text(response)
+    assert f'href="{reverse("plan_detail", args=[2021])}"' in response.content.decode()
 
 
 def test_unknown_plan_year_is_404(client, btc_user):

@@ -1,0 +1,254 @@
+"""The dashboard (home page) per role, its figures and query counts, and the results report."""
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from quotas.models import Nomination
+from tests.helpers import client_for, page_text
+from tests.training_plan.doc_factories import (
+    AllocationFactory,
+    NominationFactory,
+    class_with_estimate,
+    course_of,
+    learners,
+    org,
+    quota_line,
+)
+from tests.training_plan.pdf_helpers import body, pdf_text
+from training_plan import progress
+from training_plan.models import Block, Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+DOWNLOAD_NAMES = [
+    "plan_document_pdf",
+    "plan_appendix_pdf",
+    "plan_document_docx",
+    "plan_workbook_xlsx",
+]
+
+
+def add_activity(plan, units, *, per_unit=2, classes=1):
+    """Allocations of II.3 to `units` and nominations in every stage; classes with budgets."""
+    line = quota_line(plan, 2, 3)
+    k45 = class_with_estimate(course_of(plan, 2, 3), 5_000_000, name="Lớp K45")
+    for index in range(classes - 1):
+        class_with_estimate(course_of(plan, 3, 3, 1), 1_000_000, name=f"Lớp QLNN {index}")
+    statuses = ["submitted", "approved", "enrolled", "completed", "not_completed", "draft"]
+    for unit in units:
+        AllocationFactory(quota_line=line, unit=unit, count=10)
+        for status in statuses * per_unit:
+            NominationFactory(
+                unit=unit,
+                course=line.course,
+                status=status,
+                training_class=k45
+                if status in ("enrolled", "completed", "not_completed")
+                else None,
+            )
+    return k45
+
+
+@pytest.fixture
+def activity(plan_2021):
+    return add_activity(plan_2021, [org("huyen-uy-binh-son"), org("huyen-uy-son-tinh")])
+
+
+def test_progress_counts_are_cumulative_per_program(plan_2021, activity):
+    rows = {row.number: row for row in progress.program_progress(plan_2021)}
+    ii3 = rows["II.3"]
+    # Two units × two of each status; draft holds no seat and is not counted.
+    assert (ii3.planned, ii3.allocated) == (460, 20)
+    assert (ii3.nominated, ii3.approved, ii3.enrolled, ii3.completed) == (20, 16, 12, 4)
+    assert ii3.not_completed == 4
+    assert rows["II.2"].planned is None and rows["II.2"].planned_display == "Theo nhu cầu"
+    party, state = progress.block_rows(list(rows.values()))
+    assert party.planned == 145 + 460 and party.demand_driven
+    assert party.planned_display == "605 + theo nhu cầu"
+    assert state.planned == 1410 and state.nominated == 0
+    units = progress.unit_progress(plan_2021)
+    assert [(u.label, u.allocated, u.nominated, u.behind) for u in units] == [
+        ("Huyện ủy Bình Sơn", 10, 10, 0),
+        ("Huyện ủy Sơn Tịnh", 10, 10, 0),
+    ]
+
+
+def test_units_behind_schedule_are_listed_most_first(client, btc_user, plan_2021):
+    line = quota_line(plan_2021, 2, 3)
+    AllocationFactory(quota_line=line, unit=org("huyen-uy-ba-to"), count=12)
+    AllocationFactory(quota_line=line, unit=org("huyen-uy-ly-son"), count=5)
+    NominationFactory(unit=org("huyen-uy-ly-son"), course=line.course, status="submitted")
+    response = client_for(client, btc_user).get(reverse("home"))
+    behind = response.context["behind"]
+    assert [(row.label, row.behind) for row in behind] == [
+        ("Huyện ủy Ba Tơ", 12),
+        ("Huyện ủy Lý Sơn", 4),
+    ]
+    assert "Đơn vị chậm tiến độ" in page_text(response)
+
+
+@pytest.mark.parametrize("persona", ["leader_user", "btc_user"])
+def test_leadership_and_btc_see_the_whole_plan(client, request, persona, activity):
+    user = request.getfixturevalue(persona)
+    response = client_for(client, user).get(reverse("home"))
+    assert response.status_code == 200
+    text = page_text(response)
+    content = response.content.decode()
+    for heading in [
+        "Tổng quan kế hoạch năm 2021",
+        "Tiến độ theo khối",
+        "Tiến độ theo chương trình",
+        "Kinh phí: dự kiến và dự toán các lớp",
+        "Đơn vị chậm tiến độ",
+    ]:
+        assert heading in text
+    assert "Đào tạo Trung cấp lý luận chính trị - hành chính" in text
+    assert "Các lớp bồi dưỡng quản lý Nhà nước" in text
+    assert "7.237.406.000" in text and "3.910.000.000" in text
+    for name in DOWNLOAD_NAMES:
+        assert reverse(name, args=[2021]) in content
+    # Charts are SVG drawn on the server, with the figures as text.
+    assert content.count("<svg") >= 4 and "<rect" in content
+    assert ">460</text>" in content and ">20</text>" in content
+    assert "<script>" not in content and 'style="' not in content
+    assert (reverse("download_log") in content) == (persona == "btc_user")
+
+
+def test_snv_sees_the_state_block(client, snv_user, activity):
+    response = client_for(client, snv_user).get(reverse("home"))
+    text = page_text(response)
+    assert "Tổng quan kế hoạch năm 2021 — Khối Nhà nước" in text
+    programs = [row.number for row in response.context["progress"].programs]
+    assert programs == ["III.3"]
+    assert [row.block for row in response.context["progress"].budget] == [Block.STATE]
+    assert "Đào tạo Trung cấp lý luận chính trị - hành chính" not in text
+    assert "3.910.000.000" in text and "7.237.406.000" not in text
+
+
+def test_unit_sees_its_own_quotas_and_nominations(client, unit_a_user, activity):
+    AllocationFactory(
+        quota_line=quota_line(activity.course.program.section.plan, 2, 1, 1, 4),
+        unit=org("huyen-uy-son-tinh"),
+        count=3,
+    )
+    response = client_for(client, unit_a_user).get(reverse("home"))
+    assert response.status_code == 200
+    text = page_text(response)
+    content = response.content.decode()
+    assert "Huyện ủy Bình Sơn: chỉ tiêu và cử cán bộ năm 2021" in text
+    usage = response.context["usage"]
+    assert [(u["number"], u["allocated"], u["nominated"], u["remaining"]) for u in usage] == [
+        ("II.3", 10, 10, 0)
+    ]
+    counts = dict(response.context["status_counts"])
+    assert counts["Đã gửi"] == 2 and counts["Dự thảo"] == 2 and counts["Đã rút"] == 0
+    assert [c.name for c in response.context["classes"]] == ["Lớp K45"]
+    assert response.context["classes"][0].learners == 6  # Bình Sơn's own learners only
+    assert reverse("class_learners_pdf", args=[activity.pk]) in content
+    assert reverse("plan_nominations_xlsx", args=[2021]) in content
+    assert reverse("plan_document_pdf", args=[2021]) not in content
+    assert "Huyện ủy Sơn Tịnh" not in text
+
+
+def test_user_without_role_gets_a_plain_page(client, plan_2021):
+    user = User.objects.create_user("norole", password="x" * 12)
+    response = client_for(client, user).get(reverse("home"))
+    assert response.status_code == 200
+    assert "chưa được gán vai trò" in page_text(response)
+
+
+def test_no_plan_page_when_there_is_none(client, db):
+    user = User.objects.create_user("btc_empty", password="x" * 12, role=User.Role.BTC)
+    response = client_for(client, user).get(reverse("home"))
+    assert response.status_code == 200
+    assert "Chưa có kế hoạch" in page_text(response)
+
+
+@pytest.mark.parametrize("persona", ["leader_user", "btc_user", "snv_user", "unit_a_user"])
+def test_dashboard_query_count_does_not_grow(
+    client, request, persona, plan_2021, django_assert_num_queries
+):
+    user = request.getfixturevalue(persona)
+    units = list(Organisation.objects.filter(kind="unit").order_by("code"))
+    binh_son = org("huyen-uy-binh-son")
+    add_activity(plan_2021, [binh_son], per_unit=1, classes=1)
+    client_for(client, user)
+    client.get(reverse("home"))  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    others = [unit for unit in units if unit != binh_son]
+    line = quota_line(plan_2021, 2, 1, 1, 4)
+    for unit in others:
+        AllocationFactory(quota_line=line, unit=unit, count=2)
+        NominationFactory(unit=unit, course=line.course, status="approved", quota_line=line)
+    k46 = class_with_estimate(course_of(plan_2021, 3, 3, 2), 2_000_000, name="Lớp K46")
+    learners(k46, binh_son, 30, status=Nomination.Status.COMPLETED)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("home"))
+
+
+def test_results_page_pdf_and_excel(client, leader_user, activity):
+    client_for(client, leader_user)
+    response = client.get(reverse("plan_results", args=[2021]))
+    assert response.status_code == 200
+    text = page_text(response)
+    for heading in [
+        "Báo cáo kết quả thực hiện kế hoạch năm 2021",
+        "1. Kết quả theo khối",
+        "2. Kết quả theo chương trình",
+        "3. Kết quả theo đơn vị",
+        "4. Kinh phí",
+        "5. Kết quả theo lớp",
+    ]:
+        assert heading in text
+    assert "Huyện ủy Bình Sơn" in text and "Lớp K45" in text
+
+    pdf = pdf_text(body(client.get(reverse("plan_results_pdf", args=[2021]))))
+    assert "BÁO CÁO KẾT QUẢ THỰC HIỆN" in pdf
+    assert "Huyện ủy Sơn Tịnh" in pdf and "Lớp K45" in pdf
+    assert "605 + theo nhu cầu" in pdf
+
+    response = client.get(reverse("plan_results_xlsx", args=[2021]))
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    assert workbook.sheetnames == [
+        "Theo chương trình",
+        "Theo đơn vị",
+        "Theo khối",
+        "Kinh phí theo khối",
+        "Theo lớp",
+    ]
+    programs = list(workbook["Theo chương trình"].iter_rows(min_row=2, values_only=True))
+    ii3 = next(row for row in programs if row[0] == "II.3")
+    # Mục, Chương trình, Kế hoạch, Theo nhu cầu, Đã phân bổ, Đã cử, Đã duyệt, Đã xếp lớp,
+    # Hoàn thành, Không hoàn thành, Tỉ lệ
+    assert ii3[2:] == (460, None, 20, 20, 16, 12, 4, 4, 1)
+    assert programs[-1][1] == "Toàn tỉnh" and programs[-1][8] == 4
+    units = list(workbook["Theo đơn vị"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[8]) for row in units] == [
+        ("Huyện ủy Bình Sơn", 2),
+        ("Huyện ủy Sơn Tịnh", 2),
+    ]
+    budget = list(workbook["Kinh phí theo khối"].iter_rows(min_row=2, values_only=True))
+    assert budget[0][:4] == ("Khối Đảng, Mặt trận, đoàn thể", 7_237_406_000, 5_000_000, 1)
+
+
+def test_results_page_query_count_does_not_grow(
+    client, btc_user, plan_2021, django_assert_num_queries
+):
+    add_activity(plan_2021, [org("huyen-uy-binh-son")], per_unit=1, classes=1)
+    client_for(client, btc_user)
+    url = reverse("plan_results", args=[2021])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for unit in Organisation.objects.filter(kind="unit").exclude(code="huyen-uy-binh-son"):
+        AllocationFactory(quota_line=quota_line(plan_2021, 2, 1, 1, 4), unit=unit, count=1)
+    for index in range(4):
+        class_with_estimate(course_of(plan_2021, 3, 3, 3), 1_000, name=f"Lớp thêm {index}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)

@@ -1,0 +1,171 @@
+"""Who may download what (every download URL × every role), and the download log."""
+
+import pytest
+from django.urls import reverse
+
+from tests.helpers import client_for
+from tests.training_plan.doc_factories import NominationFactory, class_with_estimate, course_of, org
+from tests.training_plan.pdf_helpers import body
+from training_plan.download_log import download_log_record
+from training_plan.models import DownloadLog
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"btc_user", "snv_user", "leader_user", "admin_user_2021"}
+UNITS = {"unit_a_user", "unit_b_user"}
+EVERYONE = STAFF | UNITS
+# url name, args ("class" = the test class), roles that may download, logged?
+DOWNLOADS = [
+    ("plan_document_pdf", [2021], STAFF, False),
+    ("plan_appendix_pdf", [2021], STAFF, False),
+    ("plan_document_docx", [2021], STAFF, False),
+    ("plan_workbook_xlsx", [2021], STAFF, True),
+    ("plan_results", [2021], STAFF, False),
+    ("plan_results_pdf", [2021], STAFF, False),
+    ("plan_results_xlsx", [2021], STAFF, False),
+    ("plan_nominations_xlsx", [2021], EVERYONE, True),
+    ("class_learners_pdf", ["class"], EVERYONE, True),
+    ("class_learners_xlsx", ["class"], EVERYONE, True),
+    ("download_log", [], {"btc_user", "admin_user_2021"}, False),
+]
+
+
+@pytest.fixture
+def fast_pdf(monkeypatch):
+    """Permission tests check who gets the file, not its layout (test_documents does that)."""
+    monkeypatch.setattr(
+        "training_plan.documents.render_pdf", lambda template, context: b"%PDF-1.7 stub"
+    )
+
+
+@pytest.fixture
+def training_class(plan_2021):
+    training_class = class_with_estimate(course_of(plan_2021, 2, 3), 1_000_000, name="Lớp K45")
+    NominationFactory(
+        unit=org("huyen-uy-binh-son"),
+        course=training_class.course,
+        status="enrolled",
+        training_class=training_class,
+    )
+    return training_class
+
+
+def url_for(name, args, training_class):
+    return reverse(name, args=[training_class.pk if arg == "class" else arg for arg in args])
+
+
+@pytest.mark.parametrize("persona", sorted(EVERYONE))
+@pytest.mark.parametrize("name, args, allowed, logged", DOWNLOADS, ids=[d[0] for d in DOWNLOADS])
+def test_download_permission_matrix(
+    client, request, fast_pdf, training_class, persona, name, args, allowed, logged
+):
+    user = request.getfixturevalue(persona)
+    response = client_for(client, user).get(url_for(name, args, training_class))
+    if persona in allowed:
+        assert response.status_code == 200
+        if name not in ("plan_results", "download_log"):
+            assert response["Content-Disposition"].startswith("attachment;")
+            assert body(response)
+    else:
+        assert response.status_code == 403
+    entries = DownloadLog.objects.filter(user=user)
+    assert entries.count() == (1 if logged and persona in allowed else 0)
+
+
+@pytest.mark.parametrize("name, args, allowed, logged", DOWNLOADS, ids=[d[0] for d in DOWNLOADS])
+def test_anonymous_is_sent_to_login(client, training_class, name, args, allowed, logged):
+    response = client.get(url_for(name, args, training_class))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert not DownloadLog.objects.exists()
+
+
+def test_download_log_records_who_what_and_filter(client, unit_a_user, btc_user, training_class):
+    client_for(client, unit_a_user).get(reverse("class_learners_xlsx", args=[training_class.pk]))
+    client.get(reverse("plan_nominations_xlsx", args=[2021]))
+    client.logout()
+    client_for(client, btc_user).get(reverse("plan_workbook_xlsx", args=[2021]))
+    entries = list(DownloadLog.objects.order_by("id"))
+    assert [(e.username, e.filename, e.filters) for e in entries] == [
+        (
+            "binhson_test",
+            f"danh-sach-hoc-vien-lop-{training_class.pk}.xlsx",
+            {"class": training_class.pk, "scope": "unit:huyen-uy-binh-son"},
+        ),
+        (
+            "binhson_test",
+            "danh-sach-cu-di-hoc-2021.xlsx",
+            {"plan": 2021, "scope": "unit:huyen-uy-binh-son"},
+        ),
+        ("btc_test", "so-lieu-ke-hoach-2021.xlsx", {"plan": 2021, "scope": "all"}),
+    ]
+    assert entries[0].user == unit_a_user and entries[0].at is not None
+
+
+def test_download_log_keeps_the_username_when_the_account_goes(btc_user, unit_a_user):
+    entry = download_log_record(user=unit_a_user, filename="x.xlsx", filters={"plan": 2021})
+    unit_a_user.delete()
+    entry.refresh_from_db()
+    assert entry.user is None and entry.username == "binhson_test"
+
+
+def test_unit_nominations_sheet_has_only_its_own(client, unit_a_user, plan_2021):
+    import io
+
+    import openpyxl
+
+    course = course_of(plan_2021, 2, 3)
+    NominationFactory(unit=org("huyen-uy-binh-son"), course=course, person__full_name="Của A")
+    NominationFactory(unit=org("huyen-uy-son-tinh"), course=course, person__full_name="Của B")
+    response = client_for(client, unit_a_user).get(reverse("plan_nominations_xlsx", args=[2021]))
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Của A"]
+
+
+def log_entries(user, count):
+    DownloadLog.objects.bulk_create(
+        DownloadLog(user=user, username=user.username, filename=f"tep-{i}.xlsx")
+        for i in range(count)
+    )
+
+
+def test_download_log_page_is_paginated(client, btc_user):
+    log_entries(btc_user, 120)
+    client_for(client, btc_user)
+    first = client.get(reverse("download_log"))
+    assert first.status_code == 200
+    assert first.content.decode().count("<tr>") == 51  # header + 50
+    assert "Trang 1 / 3" in first.content.decode()
+    last = client.get(reverse("download_log") + "?page=3")
+    assert last.content.decode().count("<tr>") == 21
+    assert "tep-0.xlsx" in last.content.decode()
+
+
+def test_download_log_page_query_count_does_not_grow(
+    client, btc_user, unit_a_user, django_assert_num_queries
+):
+    client_for(client, btc_user)
+    log_entries(unit_a_user, 3)
+    client.get(reverse("download_log"))  # warm the session
+    # session, user, the user's organisation (menu), count, one page of entries with users
+    with django_assert_num_queries(5):
+        client.get(reverse("download_log"))
+    log_entries(unit_a_user, 60)
+    with django_assert_num_queries(5):
+        client.get(reverse("download_log"))
+
+
+def test_download_log_is_read_only_in_admin(client, admin_user_2021, btc_user):
+    entry = download_log_record(user=btc_user, filename="so-lieu.xlsx", filters={"plan": 2021})
+    client_for(client, admin_user_2021)
+    assert client.get(reverse("admin:training_plan_downloadlog_changelist")).status_code == 200
+    assert client.get(reverse("admin:training_plan_downloadlog_add")).status_code == 403
+    change = reverse("admin:training_plan_downloadlog_change", args=[entry.pk])
+    assert client.get(change).status_code == 200  # view only
+    client.post(change, {"filename": "doi-ten.xlsx"})
+    entry.refresh_from_db()
+    assert entry.filename == "so-lieu.xlsx"
+    delete = reverse("admin:training_plan_downloadlog_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert DownloadLog.objects.filter(pk=entry.pk).exists()

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from training_plan import document_views as views
+
+urlpatterns = [
+    path("plans/<int:year>/document.pdf", views.plan_document_pdf, name="plan_document_pdf"),
+    path("plans/<int:year>/appendix.pdf", views.plan_appendix_pdf, name="plan_appendix_pdf"),
+    path("plans/<int:year>/document.docx", views.plan_document_docx, name="plan_document_docx"),
+    path("plans/<int:year>/workbook.xlsx", views.plan_workbook_xlsx, name="plan_workbook_xlsx"),
+    path(
+        "plans/<int:year>/nominations.xlsx",
+        views.plan_nominations_xlsx,
+        name="plan_nominations_xlsx",
+    ),
+    path("plans/<int:year>/results/", views.results_page, name="plan_results"),
+    path("plans/<int:year>/results.pdf", views.results_pdf, name="plan_results_pdf"),
+    path("plans/<int:year>/results.xlsx", views.results_xlsx, name="plan_results_xlsx"),
+    path("classes/<int:pk>/learners.pdf", views.class_learners_pdf, name="class_learners_pdf"),
+    path("classes/<int:pk>/learners.xlsx", views.class_learners_xlsx, name="class_learners_xlsx"),
+    path("downloads/log/", views.download_log, name="download_log"),
+]

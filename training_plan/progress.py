@@ -1,0 +1,487 @@
+"""Progress of a plan (planned → allocated → nominated → approved → enrolled → completed) per
+program, block, unit and class, and budget planned vs. classes. Every function runs a fixed
+number of aggregate queries whatever the number of nominations; the dashboard, the results
+report and their exports all read through here."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from budget.models import BudgetBlock, BudgetLine
+from courses.models import Program, StudyMode, TrainingClass
+from quotas.models import Allocation, Nomination
+from training_plan.models import Block
+
+# Nomination statuses counted at each stage of progress (cumulative: a completed nomination was
+# also nominated, approved and enrolled).
+NOMINATED = tuple(Nomination.SEAT_HOLDING)
+APPROVED = (
+    Nomination.Status.APPROVED,
+    Nomination.Status.ENROLLED,
+    Nomination.Status.COMPLETED,
+    Nomination.Status.NOT_COMPLETED,
+)
+ENROLLED = (
+    Nomination.Status.ENROLLED,
+    Nomination.Status.COMPLETED,
+    Nomination.Status.NOT_COMPLETED,
+)
+COMPLETED = (Nomination.Status.COMPLETED,)
+
+
+def stage_counts():
+    """Conditional counts of the progress stages, for `.annotate()` on nominations."""
+    return {
+        "nominated": Count("pk", filter=Q(status__in=NOMINATED)),
+        "approved": Count("pk", filter=Q(status__in=APPROVED)),
+        "enrolled": Count("pk", filter=Q(status__in=ENROLLED)),
+        "completed": Count("pk", filter=Q(status__in=COMPLETED)),
+        "not_completed": Count("pk", filter=Q(status=Nomination.Status.NOT_COMPLETED)),
+    }
+
+
+# Fields that name a row of allocation usage, as paths from a nomination and from an allocation.
+USAGE_FIELDS = {
+    "unit_id": ("unit_id", "unit_id"),
+    "unit_name": ("unit__name", "unit__name"),
+    "unit_block": ("unit__block", "unit__block"),
+    "section": (
+        "course__program__section__position",
+        "quota_line__course__program__section__position",
+    ),
+    "program_position": ("course__program__position", "quota_line__course__program__position"),
+    "program": ("course__program__name", "quota_line__course__program__name"),
+    "course_id": ("course_id", "quota_line__course_id"),
+    "course_position": ("course__position", "quota_line__course__position"),
+    "course": ("course__name", "quota_line__course__name"),
+    "quota_line_id": ("quota_line_id", "quota_line_id"),
+    "line_position": ("quota_line__position", "quota_line__position"),
+    "institution": ("quota_line__institution__name", "quota_line__institution__name"),
+    "study_mode": ("quota_line__study_mode", "quota_line__study_mode"),
+}
+ROMAN = ["", "I", "II", "III", "IV", "V", "VI"]
+
+
+def allocation_usage(plan, *, unit=None, block=None):
+    """Per unit and quota line (or course, for nominations outside any line): allocated seats
+    and the nominations that use them. Two grouped queries; the rows grow with units × lines,
+    never with nominations."""
+    allocations = Allocation.objects.filter(quota_line__course__program__section__plan=plan)
+    nominations = Nomination.objects.filter(
+        course__program__section__plan=plan, status__in=NOMINATED
+    )
+    if unit is not None:
+        allocations = allocations.filter(unit=unit)
+        nominations = nominations.filter(unit=unit)
+    if block:
+        allocations = allocations.filter(quota_line__course__program__block=block)
+        nominations = nominations.filter(course__program__block=block)
+    stages = stage_counts()
+    rows = {}
+    paths = [paths[1] for paths in USAGE_FIELDS.values()]
+    for values in allocations.order_by().values(*paths).annotate(allocated=Sum("count")):
+        item = {name: values[path[1]] for name, path in USAGE_FIELDS.items()}
+        item.update(allocated=values["allocated"], **dict.fromkeys(stages, 0))
+        rows[(item["unit_id"], item["course_id"], item["quota_line_id"])] = item
+    paths = [paths[0] for paths in USAGE_FIELDS.values()]
+    for values in nominations.order_by().values(*paths).annotate(**stages):
+        key = (values["unit_id"], values["course_id"], values["quota_line_id"])
+        item = rows.get(key)
+        if item is None:
+            item = rows[key] = {name: values[path[0]] for name, path in USAGE_FIELDS.items()}
+            item["allocated"] = None
+        item.update({stage: values[stage] for stage in stages})
+    for item in rows.values():
+        item["number"] = f"{ROMAN[item['section']]}.{item['program_position']}"
+        item["unit_block"] = Block(item["unit_block"]).label if item["unit_block"] else ""
+        item["study_mode"] = StudyMode(item["study_mode"]).label if item["study_mode"] else ""
+        item["institution"] = item["institution"] or ""
+        allocated = item["allocated"]
+        item["remaining"] = None if allocated is None else max(allocated - item["nominated"], 0)
+    return sorted(
+        rows.values(),
+        key=lambda item: (
+            item["unit_name"],
+            item["section"],
+            item["program_position"],
+            item["course_position"],
+            item["line_position"] or 0,
+        ),
+    )
+
+
+STAGES = [
+    ("planned", "Kế hoạch"),
+    ("allocated", "Đã phân bổ"),
+    ("nominated", "Đã cử"),
+    ("approved", "Đã duyệt"),
+    ("enrolled", "Đã xếp lớp"),
+    ("completed", "Hoàn thành"),
+]
+STAGE_FILLS = {
+    "planned": "#6c757d",
+    "allocated": "#0d6efd",
+    "nominated": "#6f42c1",
+    "approved": "#fd7e14",
+    "enrolled": "#20c997",
+    "completed": "#198754",
+}
+COUNTS = ["allocated", "nominated", "approved", "enrolled", "completed", "not_completed"]
+
+
+@dataclass
+class Progress:
+    label: str
+    planned: int | None = None
+    demand_driven: bool = False
+    allocated: int = 0
+    nominated: int = 0
+    approved: int = 0
+    enrolled: int = 0
+    completed: int = 0
+    not_completed: int = 0
+    number: str = ""
+    block: str = ""
+    key: object = None
+
+    @property
+    def planned_display(self):
+        """“145”, “Theo nhu cầu”, or “460 + theo nhu cầu” for a block mixing both."""
+        from training_plan.text import format_number
+
+        if self.planned is None:
+            return "Theo nhu cầu"
+        if self.demand_driven:
+            return f"{format_number(self.planned)} + theo nhu cầu"
+        return format_number(self.planned)
+
+    @property
+    def completion_percent(self):
+        """Completed as a share of the planned number (None when demand-driven only)."""
+        if not self.planned:
+            return None
+        return round(100 * self.completed / self.planned)
+
+    @property
+    def remaining(self):
+        if self.planned is None:
+            return None
+        return max(self.planned - self.completed, 0)
+
+    def add(self, other):
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class UnitProgress(Progress):
+    behind: int = 0  # allocated seats not yet taken by a nomination
+
+
+@dataclass
+class BudgetProgress:
+    block: str
+    label: str
+    planned: int
+    classes_total: int = 0
+    class_count: int = 0
+
+    @property
+    def difference(self):
+        return self.classes_total - self.planned
+
+
+@dataclass
+class PlanProgress:
+    programs: list[Progress]
+    blocks: list[Progress]
+    total: Progress
+    budget: list[BudgetProgress] = field(default_factory=list)
+
+    @property
+    def budget_planned(self):
+        return sum(item.planned for item in self.budget)
+
+    @property
+    def budget_classes(self):
+        return sum(item.classes_total for item in self.budget)
+
+
+def program_progress(plan, *, block=None):
+    """One row per program of sections II–III, in plan order. Three queries."""
+    programs = Program.objects.filter(section__plan=plan).select_related("section")
+    allocations = Allocation.objects.filter(quota_line__course__program__section__plan=plan)
+    nominations = Nomination.objects.filter(course__program__section__plan=plan)
+    if block:
+        programs = programs.filter(block=block)
+        allocations = allocations.filter(quota_line__course__program__block=block)
+        nominations = nominations.filter(course__program__block=block)
+    allocated = dict(
+        allocations.order_by()
+        .values("quota_line__course__program")
+        .annotate(n=Sum("count"))
+        .values_list("quota_line__course__program", "n")
+    )
+    counts = {
+        row["course__program"]: row
+        for row in nominations.order_by().values("course__program").annotate(**stage_counts())
+    }
+    rows = []
+    for program in programs.order_by("section__position", "position"):
+        row = Progress(
+            label=program.name,
+            number=program.number,
+            planned=program.quantity,
+            demand_driven=program.quantity is None,
+            allocated=allocated.get(program.pk) or 0,
+            block=program.block,
+            key=program,
+        )
+        for name, value in counts.get(program.pk, {}).items():
+            if name in COUNTS:
+                setattr(row, name, value)
+        rows.append(row)
+    return rows
+
+
+def block_rows(program_rows, *, blocks=None):
+    """Sum program rows per budget block (no query)."""
+    blocks = blocks or [choice for choice in Block]
+    result = []
+    for block in blocks:
+        row = Progress(label=Block(block).label, block=block, key=block)
+        members = [item for item in program_rows if item.block == block]
+        capped = [item.planned for item in members if item.planned is not None]
+        row.planned = sum(capped) if capped else None
+        row.demand_driven = any(item.planned is None for item in members)
+        for item in members:
+            row.add(item)
+        result.append(row)
+    return result
+
+
+def total_row(rows, label="Toàn tỉnh"):
+    total = Progress(label=label)
+    capped = [item.planned for item in rows if item.planned is not None]
+    total.planned = sum(capped) if capped else None
+    total.demand_driven = any(item.planned is None or item.demand_driven for item in rows)
+    for item in rows:
+        total.add(item)
+    return total
+
+
+def budget_progress(plan, *, block=None):
+    """Planned block totals (section IV) vs. the estimates of the plan's classes. Three queries."""
+    blocks = BudgetBlock.objects.filter(plan=plan).order_by("position")
+    lines = BudgetLine.objects.filter(training_class__course__program__section__plan=plan).exclude(
+        training_class__status=TrainingClass.Status.CANCELLED
+    )
+    classes = TrainingClass.objects.filter(course__program__section__plan=plan).exclude(
+        status=TrainingClass.Status.CANCELLED
+    )
+    if block:
+        blocks = blocks.filter(block=block)
+    totals = dict(
+        lines.order_by()
+        .values("training_class__course__program__block")
+        .annotate(total=Sum(BudgetLine.amount_expression()))
+        .values_list("training_class__course__program__block", "total")
+    )
+    counts = dict(
+        classes.order_by()
+        .values("course__program__block")
+        .annotate(n=Count("pk"))
+        .values_list("course__program__block", "n")
+    )
+    return [
+        BudgetProgress(
+            block=item.block,
+            label=item.get_block_display(),
+            planned=item.planned_total,
+            classes_total=int(totals.get(item.block) or 0),
+            class_count=counts.get(item.block, 0),
+        )
+        for item in blocks
+    ]
+
+
+def plan_progress(plan, *, block=None):
+    programs = program_progress(plan, block=block)
+    blocks = block_rows(programs, blocks=[block] if block else None)
+    return PlanProgress(
+        programs=programs,
+        blocks=blocks,
+        total=total_row(blocks, label="Cộng" if block else "Toàn tỉnh"),
+        budget=budget_progress(plan, block=block),
+    )
+
+
+def unit_progress(plan, *, unit=None, block=None):
+    """One row per unit that has allocations or nominations in the plan (in the programs of one
+    budget block if given). Two queries."""
+    units = {}
+    for item in allocation_usage(plan, unit=unit, block=block):
+        row = units.get(item["unit_id"])
+        if row is None:
+            row = units[item["unit_id"]] = UnitProgress(
+                label=item["unit_name"], key=item["unit_id"]
+            )
+            row.block = item["unit_block"]
+        allocated = item["allocated"]
+        if allocated is None:
+            row.demand_driven = True
+        else:
+            row.planned = (row.planned or 0) + allocated
+            row.allocated += allocated
+            row.behind += item["remaining"]
+        for name in COUNTS[1:]:
+            setattr(row, name, getattr(row, name) + item[name])
+    return sorted(units.values(), key=lambda row: row.label)
+
+
+def units_behind(unit_rows, limit=None):
+    """Units with allocated seats not yet nominated, most seats first."""
+    rows = sorted(
+        (row for row in unit_rows if row.behind > 0), key=lambda row: (-row.behind, row.label)
+    )
+    return rows[:limit] if limit else rows
+
+
+def class_progress(plan, *, unit=None):
+    """Classes of the plan with their learners and results (of one unit's people if given).
+    One query."""
+    from budget.exports import LEARNER_STATUSES
+
+    nominations = {"nominations__status__in": LEARNER_STATUSES}
+    if unit is not None:
+        nominations["nominations__unit"] = unit
+    condition = Q(**nominations)
+    classes = (
+        TrainingClass.objects.filter(course__program__section__plan=plan)
+        .select_related("course__program__section", "institution")
+        .annotate(
+            learners=Count("nominations", filter=condition),
+            completed=Count(
+                "nominations",
+                filter=condition & Q(nominations__status=Nomination.Status.COMPLETED),
+            ),
+            not_completed=Count(
+                "nominations",
+                filter=condition & Q(nominations__status=Nomination.Status.NOT_COMPLETED),
+            ),
+        )
+        .order_by(
+            "course__program__section__position",
+            "course__program__position",
+            "course__position",
+            "start_date",
+            "code",
+        )
+    )
+    if unit is not None:
+        classes = classes.filter(learners__gt=0)
+    return classes
+
+
+def unit_status_counts(plan, unit):
+    """Nominations of one unit in the plan per status, in the order of the workflow. One query."""
+    counts = dict(
+        Nomination.objects.filter(course__program__section__plan=plan, unit=unit)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [(status.label, counts.get(status.value, 0)) for status in Nomination.Status]
+
+
+# ---- Charts ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int | None
+    display: str
+    fill: str
+    y: int = 0
+    width: float = 0
+    label_x: int = 0
+    value_x: float = 0
+
+    @property
+    def text_y(self):
+        return self.y + 15
+
+    @property
+    def rect_y(self):
+        return self.y + 4
+
+
+@dataclass
+class BarChart:
+    """A horizontal bar chart drawn as SVG by templates/training_plan/_bar_chart.html."""
+
+    title: str
+    bars: list[Bar]
+    label_width: int = 170
+    bar_area: int = 280
+    row_height: int = 24
+
+    @property
+    def width(self):
+        return self.label_width + self.bar_area + 130
+
+    @property
+    def height(self):
+        return self.row_height * len(self.bars) + 8
+
+    @property
+    def label_x(self):
+        return self.label_width - 6
+
+
+def bar_chart(title, items, *, label_width=170):
+    """items: (label, value or None, fill). Bars scale to the largest value of the chart."""
+    from training_plan.text import format_number
+
+    peak = max((value for _, value, _ in items if value), default=0)
+    chart = BarChart(title=title, bars=[], label_width=label_width)
+    for index, (label, value, fill) in enumerate(items):
+        width = round(chart.bar_area * value / peak, 1) if peak and value else 0
+        chart.bars.append(
+            Bar(
+                label=label,
+                value=value,
+                display="theo nhu cầu" if value is None else format_number(value),
+                fill=fill,
+                y=4 + index * chart.row_height,
+                width=width,
+                value_x=label_width + width + 6,
+            )
+        )
+    return chart
+
+
+def progress_chart(row, title=None):
+    """The six stages of one progress row as a bar chart."""
+    items = []
+    for name, label in STAGES:
+        value = row.planned if name == "planned" else getattr(row, name)
+        if name == "planned" and row.demand_driven and row.planned is not None:
+            label = "Kế hoạch (+ theo nhu cầu)"
+        items.append((label, value, STAGE_FILLS[name]))
+    return bar_chart(title or row.label, items)
+
+
+def budget_chart(budget_rows):
+    items = []
+    for row in budget_rows:
+        items.append((f"{row.label}: dự kiến", row.planned, "#6c757d"))
+        items.append((f"{row.label}: các lớp", row.classes_total, "#0d6efd"))
+    return bar_chart("Kinh phí dự kiến và dự toán các lớp (đồng)", items, label_width=300)
+
+
+def behind_chart(rows):
+    items = [(row.label, row.behind, "#dc3545") for row in rows]
+    return bar_chart("Chỉ tiêu đã phân bổ chưa cử", items, label_width=200)
