@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from courses.models import Course, EligibilityRule, Program
 from quotas.models import Nomination, NominationTransition, QuotaLine
 from tests import factories
-from training_plan.models import Organisation, User
+from training_plan.models import DownloadLog, Organisation, User
 
 ROLES = ["btc", "snv", "leadership", "unit_a", "unit_b", "anonymous"]
 PERSONA_FIXTURES = {
@@ -49,6 +49,7 @@ STATE_CLASS_POST = expect(403, 302, 403, 403, 403)
 STAFF_POST = expect(302, 302, 403, 403, 403)
 REVIEW_READ = expect(200, 200, 200, 403, 403)  # figures of a whole block or plan
 BTC_ONLY = expect(200, 403, 403, 403, 403)
+DOWNLOAD = expect(200, 200, 200, 403, 403)  # documents of the whole plan
 
 
 @dataclass
@@ -116,6 +117,18 @@ URL_TABLE = [
     Row("plan_check", lambda w: {"year": w.plan.year}, REVIEW_READ),
     Row("plan_issue", lambda w: {"year": w.plan.year}, BTC_ONLY),
     Row("plan_copy", lambda w: {"year": w.plan.year}, BTC_ONLY),
+    # Documents and downloads: whole-plan files for BTC, SNV, leadership; a unit only lists of
+    # its own people.
+    Row("plan_document_pdf", lambda w: {"year": w.plan.year}, DOWNLOAD),
+    Row("plan_appendix_pdf", lambda w: {"year": w.plan.year}, DOWNLOAD),
+    Row("plan_document_docx", lambda w: {"year": w.plan.year}, DOWNLOAD),
+    Row("plan_workbook_xlsx", lambda w: {"year": w.plan.year}, DOWNLOAD),
+    Row("plan_nominations_xlsx", lambda w: {"year": w.plan.year}, READ_ALL),
+    Row("plan_results", lambda w: {"year": w.plan.year}, DOWNLOAD),
+    Row("plan_results_pdf", lambda w: {"year": w.plan.year}, DOWNLOAD),
+    Row("plan_results_xlsx", lambda w: {"year": w.plan.year}, DOWNLOAD),
+    Row("class_learners_pdf", lambda w: {"pk": w.training_class.pk}, READ_ALL),
+    Row("class_learners_xlsx", lambda w: {"pk": w.training_class.pk}, READ_ALL),
 ]
 URL_ROWS = {row.name: row for row in URL_TABLE}
 
@@ -159,6 +172,7 @@ def build_world(plan):
             description="Dưới 40 tuổi",
         )
     group = Group.objects.create(name="Nhóm thử nghiệm")
+    download = DownloadLog.objects.create(username="btc_test", filename="bang-tinh.xlsx")
     attempt = AccessAttempt.objects.create(
         username="ai-do",
         ip_address="127.0.0.1",
@@ -203,6 +217,7 @@ def build_world(plan):
         budget_line=budget_line,
         rule=rule,
         group=group,
+        download=download,
         attempt=attempt,
         access_log=access_log,
         failure_log=failure_log,
