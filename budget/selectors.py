@@ -82,6 +82,10 @@ class Appendix:
         return self.total - self.planned_total
 
     @property
+    def learners(self):
+        return sum(group.learners for group in self.groups)
+
+    @property
     def row_count(self):
         return sum(len(group.rows) for group in self.groups)
 

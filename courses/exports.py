@@ -1,10 +1,7 @@
 """Class lists (danh sách học viên) as Excel and PDF: learners in Vietnamese name order, unit,
 position, result; a unit sees only its own people."""
 
-from django.http import Http404
-
-from budget.exports import LEARNER_STATUSES
-from courses.models import TrainingClass
+from courses.selectors import LEARNER_STATUSES
 from quotas.models import Nomination
 from quotas.selectors import nominations_for_user
 from training_plan.exports import DATE, INTEGER, Column, Exporter, write_xlsx
@@ -14,18 +11,6 @@ RESULT_LABELS = {
     Nomination.Status.COMPLETED: "Hoàn thành",
     Nomination.Status.NOT_COMPLETED: "Không hoàn thành",
 }
-
-
-def class_for_user(user, pk):
-    """A class of any plan (classes are plan data every role reads), or 404."""
-    training_class = (
-        TrainingClass.objects.select_related("course__program__section__plan", "institution")
-        .filter(pk=pk)
-        .first()
-    )
-    if training_class is None:
-        raise Http404("Không tìm thấy lớp.")
-    return training_class
 
 
 def class_learners_for_user(user, training_class):

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from courses import exports as class_exports
+from courses.selectors import training_class_for_user
 from quotas.selectors import nominations_for_user
 from training_plan import documents, exports, progress, selectors
 from training_plan.access import require_roles
@@ -98,7 +99,7 @@ def plan_nominations_xlsx(request, year):
 
 
 def class_learners_xlsx(request, pk):
-    training_class = class_exports.class_for_user(request.user, pk)
+    training_class = training_class_for_user(request.user, pk)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.xlsx"
     workbook = class_exports.class_list_xlsx(request.user, training_class)
     download_log_record(
@@ -110,7 +111,7 @@ def class_learners_xlsx(request, pk):
 
 
 def class_learners_pdf(request, pk):
-    training_class = class_exports.class_for_user(request.user, pk)
+    training_class = training_class_for_user(request.user, pk)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.pdf"
     pdf = class_exports.class_list_pdf(request.user, training_class)
     download_log_record(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from budget.exports import appendix_rows
+from budget.selectors import appendix_for_plan
 from training_plan import selectors
 from training_plan.text import format_number, money_in_words
 
@@ -117,7 +117,7 @@ def plan_document_context(year):
         "blocks": blocks,
         "budget_total": budget_total,
         "budget_total_words": money_in_words(budget_total),
-        "appendix": appendix_rows(plan),
+        "appendix": appendix_for_plan(plan),
     }
 
 

@@ -19,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from budget.exports import appendix_rows
+from budget.selectors import appendix_for_plan
 from courses.models import Course, StudyMode
 from quotas.models import Nomination
 from training_plan.models import Person
@@ -247,7 +247,7 @@ class AppendixExporter(Exporter):
         self.plan = plan
 
     def rows(self):
-        appendix = appendix_rows(self.plan)
+        appendix = appendix_for_plan(self.plan)
         amount, check = self.AMOUNT, self.CHECK
         row_number = FIRST_DATA_ROW
         subtotal_rows = []

@@ -350,7 +350,7 @@ def units_behind(unit_rows, limit=None):
 def class_progress(plan, *, unit=None):
     """Classes of the plan with their learners and results (of one unit's people if given).
     One query."""
-    from budget.exports import LEARNER_STATUSES
+    from courses.selectors import LEARNER_STATUSES
 
     nominations = {"nominations__status__in": LEARNER_STATUSES}
     if unit is not None:
