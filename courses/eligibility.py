@@ -90,8 +90,12 @@ def legal_basis(rule):
 
 
 def _choice_labels(choices, values):
+    """“a, b hoặc c”."""
     labels = dict(choices)
-    return " hoặc ".join(labels.get(value, value).lower() for value in values)
+    names = [labels.get(value, value).lower() for value in values]
+    if len(names) <= 2:
+        return " hoặc ".join(names)
+    return ", ".join(names[:-1]) + " hoặc " + names[-1]
 
 
 def _years_months(start, end):

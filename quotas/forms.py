@@ -186,7 +186,14 @@ class NominationFilterForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu")
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx) theo mẫu",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
     submit_now = forms.BooleanField(
         label="Gửi duyệt ngay các hồ sơ sau khi nhập (giữ chỉ tiêu)", required=False
     )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -309,7 +309,7 @@ def _promote_reserve(*, quota_line, unit_id, actor):
     if quota_line is None or not quota_line.is_capped:
         return None
     candidate = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("person", "course__program__section__plan", "unit", "quota_line")
         .filter(quota_line=quota_line, unit_id=unit_id, status=S.RESERVE)
         .order_by("reserve_since", "id")
@@ -337,11 +337,18 @@ def _locked(nomination, keys):
     """Take the seat locks, then lock and re-read the nomination row (always in this order)."""
     if keys:
         lock(*keys)
-    fresh = (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("person", "course__program__section__plan", "unit", "quota_line")
-        .get(pk=nomination.pk)
-    )
+    try:
+        fresh = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("person", "course__program__section__plan", "unit", "quota_line")
+            .get(pk=nomination.pk)
+        )
+    except OperationalError as error:
+        # lock() set a lock timeout for this transaction; a row held too long ends the same way.
+        if getattr(error.__cause__, "sqlstate", None) == "55P03":
+            transaction.set_rollback(True)
+            raise LockTimeout() from error
+        raise
     if fresh.quota_line_id != nomination.quota_line_id:
         raise NominationRefused("Hồ sơ vừa được người khác thay đổi; vui lòng tải lại trang.")
     return fresh

@@ -182,6 +182,10 @@ def nomination_create(request):
         units = Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
         unit_code = request.GET.get("unit") or request.POST.get("unit")
         unit = units.filter(code=unit_code).first() if unit_code else None
+        person_pk = request.GET.get("person", "")
+        if unit is None and person_pk.isdigit():
+            chosen = people.filter(pk=person_pk).first()
+            unit = chosen.organisation if chosen else None
         people = people.filter(organisation=unit) if unit else people.none()
     initial = {}
     if request.GET.get("person"):

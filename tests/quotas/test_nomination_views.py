@@ -370,6 +370,8 @@ def test_btc_picks_a_unit_then_its_people(client, btc_user, cao_cap):
     )
     response = client.get(reverse("nomination_create"), {"unit": sontinh.code})
     assert list(response.context["form"].fields["person"].queryset) == [person]
+    from_person_page = client.get(reverse("nomination_create"), {"person": person.pk})
+    assert from_person_page.context["unit"] == sontinh
     client.post(
         reverse("nomination_create"),
         {"unit": sontinh.code, "person": person.pk, "target": f"line-{cao_cap.pk}", "save": "1"},
