@@ -10,7 +10,7 @@ from courses import eligibility
 from courses.models import EligibilityRule
 from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
 from training_plan.locking import LockTimeout, key_for, lock
-from training_plan.models import Plan
+from training_plan.models import Block, Plan
 
 S = Nomination.Status
 
@@ -108,7 +108,7 @@ def is_reviewer(user, nomination):
 
 
 def _reviewer_name(nomination):
-    if nomination.course.program.block == "state":
+    if nomination.course.program.block == Block.STATE:
         return "Sở Nội vụ"
     return "Ban Tổ chức Tỉnh ủy"
 
