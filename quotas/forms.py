@@ -2,6 +2,10 @@
 
 from django import forms
 
+from courses.eligibility import Flag
+from courses.models import Course, Program
+from quotas.models import Nomination
+from quotas.services import course_code, line_label
 from training_plan.models import Organisation
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
@@ -70,3 +74,198 @@ class AllocationMoveForm(forms.Form):
 def form_errors_text(form):
     """All errors of a form as one Vietnamese sentence for a message."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Nominations (feat/nominations)
+# ---------------------------------------------------------------------------------------------
+
+
+def _line_choice_label(line):
+    count = f"{line.planned_count} chỉ tiêu" if line.is_capped else "theo nhu cầu"
+    mode = f", {line.get_study_mode_display().lower()}" if line.study_mode else ""
+    return (
+        f"{course_code(line.course)}-{line.position} {line.course.name} — "
+        f"{line.institution.name}{mode} ({count})"
+    )
+
+
+def target_choices(courses):
+    """Grouped choices: one per quota line, or one per course without lines."""
+    groups, current, items, label = [], None, [], ""
+    for course in courses:
+        if course.program_id != current:
+            if items:
+                groups.append((label, items))
+            current, items = course.program_id, []
+            label = f"{course.program.number}. {course.program.name}"
+        lines = list(course.quota_lines.all())
+        if lines:
+            items += [(f"line-{line.pk}", _line_choice_label(line)) for line in lines]
+        else:
+            items.append(
+                (
+                    f"course-{course.pk}",
+                    f"{course_code(course)} {course.name} (theo nhu cầu đăng ký)",
+                )
+            )
+    if items:
+        groups.append((label, items))
+    return groups
+
+
+def resolve_target(value, courses):
+    """“line-12” or “course-3” → (course, quota line or None), only among `courses`."""
+    kind, _, pk = (value or "").partition("-")
+    for course in courses:
+        if kind == "course" and str(course.pk) == pk and not course.quota_lines.all():
+            return course, None
+        if kind == "line":
+            for line in course.quota_lines.all():
+                if str(line.pk) == pk:
+                    return course, line
+    raise forms.ValidationError("Hãy chọn một khóa (và dòng chỉ tiêu) trong danh sách.")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        parts = [person.full_name, f"sinh {person.date_of_birth:%d/%m/%Y}"]
+        if person.position:
+            parts.append(person.position)
+        return " — ".join(parts)
+
+
+MONTHS_HELP = (
+    "Dùng cho điều kiện cam kết phục vụ (đào tạo sau đại học): thời gian cam kết phải ít nhất "
+    "gấp số lần thời gian đào tạo mà văn bản căn cứ quy định."
+)
+
+
+class NominationForm(forms.Form):
+    person = PersonChoiceField(queryset=None, label="Cán bộ được cử")
+    target = forms.ChoiceField(label="Khóa, dòng chỉ tiêu")
+    training_months = forms.IntegerField(
+        label="Thời gian đào tạo (tháng)", required=False, min_value=1, max_value=120
+    )
+    commitment_months = forms.IntegerField(
+        label="Cam kết phục vụ sau đào tạo (tháng)",
+        required=False,
+        min_value=0,
+        max_value=600,
+        help_text=MONTHS_HELP,
+    )
+    note = forms.CharField(
+        label="Ghi chú", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, people, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.courses = courses
+        self.fields["person"].queryset = people
+        self.fields["target"].choices = [("", "— Chọn khóa —"), *target_choices(courses)]
+
+    def clean_target(self):
+        return resolve_target(self.cleaned_data["target"], self.courses)
+
+
+class NominationEditForm(forms.Form):
+    target = forms.ChoiceField(label="Dòng chỉ tiêu")
+    training_months = NominationForm.base_fields["training_months"]
+    commitment_months = NominationForm.base_fields["commitment_months"]
+    note = NominationForm.base_fields["note"]
+
+    def __init__(self, *args, nomination, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course = nomination.course
+        self.lines = list(
+            self.course.quota_lines.select_related("institution", "course__program__section")
+        )
+        if self.lines:
+            self.fields["target"].choices = [
+                (str(line.pk), line_label(line)) for line in self.lines
+            ]
+        else:
+            del self.fields["target"]
+
+    def clean_target(self):
+        for line in self.lines:
+            if str(line.pk) == self.cleaned_data["target"]:
+                return line
+        raise forms.ValidationError("Hãy chọn một dòng chỉ tiêu của khóa.")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, required=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+        if not required:
+            self.fields["reason"].label = "Lý do (không bắt buộc)"
+
+
+FLAG_CHOICES = [
+    ("", "Tất cả"),
+    (Flag.OK, "Đạt điều kiện"),
+    (Flag.WARN, Flag.LABELS[Flag.WARN]),
+    (Flag.OVERRIDDEN, Flag.LABELS[Flag.OVERRIDDEN]),
+]
+
+
+class NominationFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="Năm kế hoạch", coerce=int, required=False)
+    program = forms.ModelChoiceField(
+        label="Chương trình", queryset=Program.objects.none(), required=False, empty_label="Tất cả"
+    )
+    course = forms.ModelChoiceField(
+        label="Khóa", queryset=Course.objects.none(), required=False, empty_label="Tất cả"
+    )
+    unit = forms.ModelChoiceField(
+        label="Đơn vị", queryset=Organisation.objects.none(), required=False, empty_label="Tất cả"
+    )
+    status = forms.ChoiceField(
+        label="Trạng thái", choices=[("", "Tất cả"), *Nomination.Status.choices], required=False
+    )
+    flag = forms.ChoiceField(label="Điều kiện", choices=FLAG_CHOICES, required=False)
+    q = forms.CharField(label="Họ tên", required=False, max_length=100)
+
+    def __init__(self, *args, plans, plan, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(p.year, str(p.year)) for p in plans]
+        self.fields["program"].queryset = (
+            Program.objects.filter(section__plan=plan)
+            .select_related("section")
+            .order_by("section__position", "position")
+        )
+        self.fields["program"].label_from_instance = lambda p: f"{p.number}. {p.name}"
+        self.fields["course"].queryset = (
+            Course.objects.filter(program__section__plan=plan)
+            .select_related("program__section")
+            .order_by("program__section__position", "program__position", "position")
+        )
+        self.fields["course"].label_from_instance = lambda c: f"{course_code(c)} {c.name}"
+        if user.sees_all_units:
+            self.fields["unit"].queryset = Organisation.objects.filter(
+                kind=Organisation.Kind.UNIT
+            ).order_by("name")
+        else:
+            del self.fields["unit"]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx) theo mẫu",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    submit_now = forms.BooleanField(
+        label="Gửi duyệt ngay các hồ sơ sau khi nhập (giữ chỉ tiêu)", required=False
+    )
+
+
+# End of nominations block (feat/nominations).

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from courses.models import Course
@@ -194,3 +194,96 @@ def plan_or_404(year):
     if plan is None:
         raise Http404("Không có kế hoạch của năm này.")
     return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Nominations: list, detail, reserve order (feat/nominations).
+# ---------------------------------------------------------------------------------------------
+
+
+def nomination_list_for_user(
+    user, *, plan, program=None, course=None, unit=None, status="", flag="", query=""
+):
+    """The user's nominations of one plan, filtered, in Vietnamese name order.
+
+    Each row knows whether it came off the reserve list (`from_reserve`) without another query.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from courses.eligibility import Flag, notes_flag_prefix
+    from quotas.models import NominationTransition
+    from quotas.services import RESERVE_PROMOTION_REASON
+    from training_plan.text import normalise_search
+
+    nominations = nominations_for_user(user).filter(course__program__section__plan=plan)
+    if program is not None:
+        nominations = nominations.filter(course__program=program)
+    if course is not None:
+        nominations = nominations.filter(course=course)
+    if unit is not None:
+        nominations = nominations.filter(unit=unit)
+    if status:
+        nominations = nominations.filter(status=status)
+    if flag == Flag.OK:
+        nominations = nominations.filter(
+            Q(eligibility_notes__startswith=notes_flag_prefix(Flag.OK))
+            | Q(eligibility_notes__startswith=notes_flag_prefix(Flag.NONE))
+            | Q(eligibility_notes="")
+        )
+    elif flag:
+        nominations = nominations.filter(eligibility_notes__startswith=notes_flag_prefix(flag))
+    words = normalise_search(query or "")
+    if words:
+        nominations = nominations.filter(person__search_name__contains=words)
+    promoted = NominationTransition.objects.filter(
+        nomination=OuterRef("pk"), reason=RESERVE_PROMOTION_REASON
+    )
+    return nominations.annotate(from_reserve=Exists(promoted)).order_by(
+        "person__sort_key", "person_id", "course_id", "id"
+    )
+
+
+def nomination_transitions(nomination):
+    return nomination.transitions.select_related("actor").order_by("at", "id")
+
+
+def reserve_position(nomination):
+    """1 for the unit's first reserve nomination on the line, 2 for the next…; None if none."""
+    if nomination.status != Nomination.Status.RESERVE or nomination.reserve_since is None:
+        return None
+    ahead = Nomination.objects.filter(
+        quota_line_id=nomination.quota_line_id,
+        unit_id=nomination.unit_id,
+        status=Nomination.Status.RESERVE,
+    ).filter(
+        Q(reserve_since__lt=nomination.reserve_since)
+        | Q(reserve_since=nomination.reserve_since, id__lt=nomination.id)
+    )
+    return ahead.count() + 1
+
+
+def plans_for_nominations():
+    """Plans a user can pick in the nomination screens, latest first."""
+    from training_plan.models import Plan
+
+    return Plan.objects.order_by("-year")
+
+
+def plan_courses(plan):
+    """The plan's courses in order, with their quota lines (two queries)."""
+    from django.db.models import Prefetch
+
+    from courses.models import Course
+    from quotas.models import QuotaLine
+
+    return list(
+        Course.objects.filter(program__section__plan=plan)
+        .select_related("program__section")
+        .prefetch_related(
+            Prefetch(
+                "quota_lines",
+                queryset=QuotaLine.objects.select_related("institution").order_by("position"),
+            )
+        )
+        .order_by("program__section__position", "program__position", "position")
+    )

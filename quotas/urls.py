@@ -25,4 +25,23 @@ urlpatterns = [
         views.allocation_move_view,
         name="allocation_move",
     ),
+    # Nominations (feat/nominations)
+    path("nominations/", views.nomination_list, name="nomination_list"),
+    path("nominations/new/", views.nomination_create, name="nomination_create"),
+    path("nominations/bulk/", views.nomination_bulk, name="nomination_bulk"),
+    path("nominations/import/", views.nomination_import, name="nomination_import"),
+    path(
+        "nominations/import/confirm/",
+        views.nomination_import_confirm,
+        name="nomination_import_confirm",
+    ),
+    path(
+        "nominations/import/template.xlsx",
+        views.nomination_import_template,
+        name="nomination_import_template",
+    ),
+    path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("nominations/<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
+    path("nominations/<int:pk>/<slug:action>/", views.nomination_action, name="nomination_action"),
+    # End of nominations (feat/nominations)
 ]

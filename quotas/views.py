@@ -1,13 +1,29 @@
 """Views of quotas and nominations."""
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quotas.forms import AllocationMoveForm, AllocationSetForm, form_errors_text
-from quotas.models import Allocation
+from courses import eligibility
+from quotas import imports, selectors, services
+from quotas.forms import (
+    AllocationMoveForm,
+    AllocationSetForm,
+    ImportUploadForm,
+    NominationEditForm,
+    NominationFilterForm,
+    NominationForm,
+    ReasonForm,
+    form_errors_text,
+)
+from quotas.models import Allocation, Nomination
 from quotas.selectors import (
     allocation_overview,
     allocation_units,
@@ -17,8 +33,11 @@ from quotas.selectors import (
 )
 from quotas.services import allocation_move, allocation_set
 from training_plan import selectors as plan_selectors
+from training_plan.access import WRITE_ROLES, require_roles
 from training_plan.history import history_rows
 from training_plan.locking import LockTimeout
+from training_plan.models import Organisation
+from training_plan.selectors import people_for_user
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
 
@@ -159,3 +178,469 @@ def allocation_move_view(request, year, pk):
         f"{data['to_unit'].name} ({line_label(line)}).",
     )
     return _back_to_line(line)
+
+
+# ---------------------------------------------------------------------------------------------
+# Nominations (feat/nominations)
+# ---------------------------------------------------------------------------------------------
+
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "nomination_import"
+
+ACTION_SERVICES = {
+    "submit": services.nomination_submit,
+    "reserve": services.nomination_reserve,
+    "verify": services.nomination_verify,
+    "approve": services.nomination_approve,
+    "return": services.nomination_return,
+    "reject": services.nomination_reject,
+    "withdraw": services.nomination_withdraw,
+    "override": services.nomination_override_warning,
+}
+REASON_ACTIONS = {"return", "reject", "withdraw", "override"}
+BULK_LABELS = {
+    "submit": "Gửi duyệt",
+    "verify": "Thẩm định đạt",
+    "approve": "Phê duyệt",
+}
+
+
+def _plan(request, plans):
+    """The plan chosen by ?year= (404 if unknown), else the latest."""
+    year = request.GET.get("year") or request.POST.get("year")
+    if year:
+        for plan in plans:
+            if str(plan.year) == str(year):
+                return plan
+        raise Http404("Không có kế hoạch của năm này.")
+    return plans[0]
+
+
+def _plans_or_none(request):
+    plans = list(selectors.plans_for_nominations())
+    if not plans:
+        return None, render(request, "training_plan/no_plan.html")
+    return plans, None
+
+
+def _bulk_actions(user):
+    actions = []
+    if services.may_create_nominations(user):
+        actions.append("submit")
+    if user.is_superuser or user.is_btc or user.is_snv:
+        actions += ["verify", "approve"]
+    return [(action, BULK_LABELS[action]) for action in actions]
+
+
+@require_GET
+def nomination_list(request):
+    plans, empty = _plans_or_none(request)
+    if empty:
+        return empty
+    plan = _plan(request, plans)
+    form = NominationFilterForm(request.GET or None, plans=plans, plan=plan, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    nominations = selectors.nomination_list_for_user(
+        request.user,
+        plan=plan,
+        program=filters.get("program"),
+        course=filters.get("course"),
+        unit=filters.get("unit"),
+        status=filters.get("status", ""),
+        flag=filters.get("flag", ""),
+        query=filters.get("q", ""),
+    )
+    page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
+    for nomination in page:
+        nomination.report = eligibility.EligibilityReport.from_notes(nomination.eligibility_notes)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "quotas/nomination_list.html",
+        {
+            "plan": plan,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "bulk_actions": _bulk_actions(request.user),
+            "may_create": services.may_create_nominations(request.user),
+            "list_url": request.get_full_path(),
+        },
+    )
+
+
+@require_GET
+def nomination_detail(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    usage = None
+    if nomination.quota_line_id and nomination.quota_line.is_capped:
+        allocation, held_unit, held_line = services.seat_usage(
+            nomination.quota_line, nomination.unit_id
+        )
+        usage = {
+            "allocated": allocation.count if allocation else 0,
+            "held_unit": held_unit,
+            "held_line": held_line,
+            "planned": nomination.quota_line.planned_count,
+        }
+    return render(
+        request,
+        "quotas/nomination_detail.html",
+        {
+            "nomination": nomination,
+            "plan": nomination.course.program.section.plan,
+            "course_code": services.course_code(nomination.course),
+            "transitions": selectors.nomination_transitions(nomination),
+            "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
+            "actions": services.allowed_actions(request.user, nomination),
+            "can_edit": services.action_refusal(request.user, nomination, "edit") is None,
+            "reserve_position": selectors.reserve_position(nomination),
+            "usage": usage,
+            "promotion_reason": services.RESERVE_PROMOTION_REASON,
+        },
+    )
+
+
+def _rules_by_course(courses, plan):
+    """[(course, code, [rule…])] of the plan's courses that have rules applying this year."""
+    from courses.models import EligibilityRule
+
+    rules = {}
+    for rule in EligibilityRule.objects.filter(course__in=courses).select_related(
+        "legal_document__issuer"
+    ):
+        if eligibility.rule_applies(rule, plan.year):
+            rules.setdefault(rule.course_id, []).append(rule)
+    return [
+        (course, services.course_code(course), rules[course.pk])
+        for course in courses
+        if course.pk in rules
+    ]
+
+
+@require_roles(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def nomination_create(request):
+    user = request.user
+    if not services.may_create_nominations(user):
+        raise PermissionDenied("Tài khoản của bạn không được lập hồ sơ cử đi học.")
+    plans, empty = _plans_or_none(request)
+    if empty:
+        return empty
+    plan = _plan(request, plans)
+    courses = selectors.plan_courses(plan)
+    people = people_for_user(user).order_by("sort_key", "id")
+    units, unit = None, None
+    if user.sees_all_units:
+        # BTC first picks a unit, then one of its people (a province has tens of thousands).
+        units = Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
+        unit_code = request.GET.get("unit") or request.POST.get("unit")
+        unit = units.filter(code=unit_code).first() if unit_code else None
+        person_pk = request.GET.get("person", "")
+        if unit is None and person_pk.isdigit():
+            chosen = people.filter(pk=person_pk).first()
+            unit = chosen.organisation if chosen else None
+        people = people.filter(organisation=unit) if unit else people.none()
+    initial = {}
+    if request.GET.get("person"):
+        initial["person"] = request.GET["person"]
+    form = NominationForm(request.POST or None, people=people, courses=courses, initial=initial)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        course, line = form.cleaned_data["target"]
+        person = form.cleaned_data["person"]
+        months = {
+            "training_months": form.cleaned_data["training_months"],
+            "commitment_months": form.cleaned_data["commitment_months"],
+        }
+        if "check" in request.POST:
+            report = eligibility.check(course, person, plan.year, Nomination(**months))
+        else:
+            try:
+                nomination = services.nomination_create(
+                    actor=user,
+                    person=person,
+                    course=course,
+                    quota_line=line,
+                    note=form.cleaned_data["note"],
+                    **months,
+                )
+            except services.NominationRefused as error:
+                form.add_error(None, error.message)
+                report = eligibility.check(course, person, plan.year, Nomination(**months))
+            else:
+                messages.success(request, f"Đã lập hồ sơ dự thảo cử {person} đi học “{course}”.")
+                if "save_submit" in request.POST:
+                    _run_action(request, nomination, "submit", {})
+                return redirect(nomination)
+    return render(
+        request,
+        "quotas/nomination_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "plans": plans,
+            "units": units,
+            "unit": unit,
+            "report": report,
+            "rules_by_course": _rules_by_course(courses, plan),
+        },
+    )
+
+
+@require_roles(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def nomination_edit(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    refusal = services.action_refusal(request.user, nomination, "edit")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(nomination)
+    initial = {
+        "target": nomination.quota_line_id,
+        "training_months": nomination.training_months,
+        "commitment_months": nomination.commitment_months,
+        "note": nomination.note,
+    }
+    form = NominationEditForm(request.POST or None, nomination=nomination, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_update(
+                actor=request.user,
+                nomination=nomination,
+                quota_line=form.cleaned_data.get("target"),
+                training_months=form.cleaned_data["training_months"],
+                commitment_months=form.cleaned_data["commitment_months"],
+                note=form.cleaned_data["note"],
+            )
+        except (services.NominationRefused, LockTimeout) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Đã lưu thay đổi của hồ sơ.")
+            return redirect(nomination)
+    return render(
+        request,
+        "quotas/nomination_edit.html",
+        {
+            "form": form,
+            "nomination": nomination,
+            "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
+        },
+    )
+
+
+def _run_action(request, nomination, action, kwargs):
+    label = services.ACTIONS[action][0]
+    try:
+        ACTION_SERVICES[action](actor=request.user, nomination=nomination, **kwargs)
+    except (services.NominationRefused, LockTimeout) as error:
+        messages.error(request, f"{label} không thực hiện được: {error}")
+        return False
+    messages.success(
+        request,
+        f"{label}: hồ sơ của {nomination.person} — trạng thái “{nomination.get_status_display()}”.",
+    )
+    promoted = getattr(nomination, "promoted_from_reserve", None)
+    if promoted is not None:
+        messages.info(
+            request,
+            f"Chỉ tiêu được trả lại đã chuyển cho hồ sơ dự bị đầu tiên của đơn vị: "
+            f"{promoted.person} (nay ở trạng thái “Đã gửi”).",
+        )
+    return True
+
+
+@require_roles(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def nomination_action(request, pk, action):
+    if action not in ACTION_SERVICES:
+        raise Http404("Không có thao tác này.")
+    nomination = selectors.nomination_for_user(request.user, pk)
+    refusal = services.action_refusal(request.user, nomination, action)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(nomination)
+    label, style, needs_reason = services.ACTIONS[action]
+    form = None
+    if action in REASON_ACTIONS:
+        form = ReasonForm(request.POST or None, required=needs_reason)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        kwargs = {"reason": form.cleaned_data["reason"]} if form is not None else {}
+        _run_action(request, nomination, action, kwargs)
+        return redirect(nomination)
+    return render(
+        request,
+        "quotas/nomination_action.html",
+        {
+            "nomination": nomination,
+            "action": action,
+            "label": label,
+            "style": style,
+            "form": form,
+            "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
+        },
+    )
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_roles(*WRITE_ROLES)
+@require_POST
+def nomination_bulk(request):
+    back = _safe_next(request, reverse("nomination_list"))
+    action = request.POST.get("action", "")
+    if action not in dict(_bulk_actions(request.user)):
+        messages.error(request, "Thao tác hàng loạt không hợp lệ với tài khoản của bạn.")
+        return redirect(back)
+    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
+    nominations = list(
+        selectors.nominations_for_user(request.user)
+        .filter(pk__in=ids)
+        .order_by("person__sort_key", "person_id", "id")
+    )
+    if not nominations:
+        messages.warning(request, "Chưa chọn hồ sơ nào: đánh dấu các hồ sơ trong danh sách.")
+        return redirect(back)
+    label = BULK_LABELS[action]
+    if request.POST.get("confirm") != "1":
+        rows = [(n, services.action_refusal(request.user, n, action)) for n in nominations]
+        return render(
+            request,
+            "quotas/nomination_bulk_confirm.html",
+            {
+                "action": action,
+                "label": label,
+                "rows": rows,
+                "ready": sum(1 for _, refusal in rows if refusal is None),
+                "next": back,
+            },
+        )
+    result = services.BULK_SERVICES[action](actor=request.user, nominations=nominations)
+    messages.success(
+        request,
+        f"{label}: đã thực hiện {len(result.changed)} hồ sơ; "
+        f"không thực hiện được {len(result.refused)} hồ sơ.",
+    )
+    for nomination, reason in result.refused:
+        messages.warning(request, f"{nomination.person} — {nomination.course}: {reason}")
+    return redirect(back)
+
+
+# Excel import ---------------------------------------------------------------------------------
+
+
+def _import_allowed(user):
+    if not services.may_create_nominations(user):
+        raise PermissionDenied("Tài khoản của bạn không được nhập danh sách cử đi học.")
+
+
+@require_roles(*WRITE_ROLES)
+@require_GET
+def nomination_import_template(request):
+    _import_allowed(request.user)
+    plans, empty = _plans_or_none(request)
+    if empty:
+        return empty
+    plan = _plan(request, plans)
+    content = imports.build_template(user=request.user, plan=plan)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="mau-danh-sach-cu-di-hoc-{plan.year}.xlsx"'
+    )
+    return response
+
+
+@require_roles(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def nomination_import(request):
+    _import_allowed(request.user)
+    plans, empty = _plans_or_none(request)
+    if empty:
+        return empty
+    plan = _plan(request, plans)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "plan": plan, "plans": plans, "limits": imports}
+    if request.method == "POST" and form.is_valid():
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        upload = form.cleaned_data["file"]
+        try:
+            raw_rows = imports.read_upload(upload)
+        except imports.ImportFileError as error:
+            form.add_error("file", error.message)
+            return render(request, "quotas/nomination_import.html", context)
+        rows = imports.resolve_rows(raw_rows, user=request.user, plan=plan)
+        imports.check_rows(rows, plan=plan)
+        context.update(rows=rows, bad=sum(1 for row in rows if row.errors), filename=upload.name)
+        if not context["bad"]:
+            token = secrets.token_urlsafe(16)
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": token,
+                "year": plan.year,
+                "submit": form.cleaned_data["submit_now"],
+                "filename": upload.name,
+                "rows": imports.rows_to_session(rows),
+            }
+            context.update(token=token, submit_now=form.cleaned_data["submit_now"])
+    return render(request, "quotas/nomination_import.html", context)
+
+
+@require_roles(*WRITE_ROLES)
+@require_POST
+def nomination_import_confirm(request):
+    _import_allowed(request.user)
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or stored.get("token") != request.POST.get("token"):
+        messages.error(
+            request,
+            "Phiên nhập danh sách đã hết hạn hoặc đã được lưu: hãy tải tệp lên lại.",
+        )
+        return redirect("nomination_import")
+    plans = list(selectors.plans_for_nominations())
+    plan = next((p for p in plans if p.year == stored["year"]), None)
+    if plan is None:
+        raise Http404("Không có kế hoạch của năm này.")
+    rows = imports.rows_from_session(stored["rows"], user=request.user, plan=plan)
+    try:
+        created = services.nomination_import(
+            actor=request.user, plan=plan, rows=rows, submit=stored["submit"]
+        )
+    except services.ImportRefused as error:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.error(request, error.message)
+        form = ImportUploadForm()
+        return render(
+            request,
+            "quotas/nomination_import.html",
+            {
+                "form": form,
+                "plan": plan,
+                "plans": plans,
+                "limits": imports,
+                "rows": error.rows,
+                "bad": sum(1 for row in error.rows if row.errors),
+                "filename": stored["filename"],
+            },
+        )
+    except (services.NominationRefused, LockTimeout) as error:
+        messages.error(request, f"Không lưu dòng nào: {error}")
+        return redirect(f"{reverse('nomination_import')}?year={plan.year}")
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    state = "đã gửi duyệt" if stored["submit"] else "dự thảo"
+    messages.success(
+        request,
+        f"Đã nhập {len(created)} hồ sơ ({state}) từ tệp “{stored['filename']}”.",
+    )
+    return redirect(f"{reverse('nomination_list')}?year={plan.year}")
+
+
+# End of nominations block (feat/nominations).

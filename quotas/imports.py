@@ -1,0 +1,708 @@
+"""Excel import of nominations: the template, safe reading of an upload, checks of every row.
+
+A unit downloads the template (`build_template`), fills the first sheet and uploads it. The file
+is checked before openpyxl opens it (`open_upload`: extension, size, a real zip, the zip's
+declared uncompressed sizes, no DTD), then read in read-only mode without evaluating anything
+(`read_rows`: headers, row limit, no formulas). `resolve_rows` turns cells into people, courses and
+quota lines within what the user may see; `check_rows` adds the database checks (duplicates,
+existing nominations, quota, eligibility). Saving is `quotas.services.nomination_import`, which
+runs `check_rows` again inside the quota locks.
+"""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import openpyxl
+from django.db.models import Count, Q
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from courses import eligibility
+from courses.models import EligibilityRule
+from quotas.models import Allocation, Nomination
+from quotas.selectors import plan_courses
+from quotas.services import course_code, duplicate_message, line_label
+from training_plan.models import Organisation
+from training_plan.selectors import people_for_user
+from training_plan.text import normalise_search
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# What the zip may expand to: a filled template of 5.000 rows is well under 10 MB of XML.
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBERS = 200
+MAX_ROWS = 5000
+SHEET_NAME = "Danh sách cử"
+CODES_SHEET = "Mã hợp lệ"
+GUIDE_SHEET = "Hướng dẫn"
+HEADERS = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh (dd/mm/yyyy)",
+    "Số định danh cá nhân",
+    "Mã đơn vị",
+    "Mã khóa",
+    "Mã dòng chỉ tiêu",
+    "Thời gian đào tạo (tháng)",
+    "Cam kết phục vụ (tháng)",
+    "Ghi chú",
+]
+(
+    COL_NO,
+    COL_NAME,
+    COL_DOB,
+    COL_ID,
+    COL_UNIT,
+    COL_COURSE,
+    COL_LINE,
+    COL_TRAINING,
+    COL_COMMIT,
+    COL_NOTE,
+) = range(len(HEADERS))
+
+
+class ImportFileError(Exception):
+    """The file as a whole is refused; nothing was read into the database."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
+# Reading the file -----------------------------------------------------------------------------
+
+
+def _mb(size):
+    return f"{size / 1024 / 1024:.0f} MB"
+
+
+def open_upload(upload):
+    """Check an uploaded file before any parser sees it; returns its bytes."""
+    name = getattr(upload, "name", "") or ""
+    if not name.lower().endswith(".xlsx"):
+        raise ImportFileError("Chỉ nhận tệp Excel .xlsx theo mẫu tải về từ hệ thống.")
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(f"Tệp lớn hơn {_mb(MAX_UPLOAD_BYTES)}: hãy chia thành nhiều tệp.")
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(f"Tệp lớn hơn {_mb(MAX_UPLOAD_BYTES)}: hãy chia thành nhiều tệp.")
+    not_xlsx = ImportFileError(
+        "Tệp không phải là tệp Excel .xlsx (có thể là tệp khác được đổi đuôi). Hãy dùng tệp mẫu."
+    )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise not_xlsx
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise ImportFileError("Tệp Excel có cấu trúc bất thường (quá nhiều thành phần).")
+            # Declared sizes bound what zipfile will ever inflate (it stops at file_size).
+            if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+                raise ImportFileError(
+                    "Tệp Excel khi giải nén vượt quá "
+                    f"{_mb(MAX_UNCOMPRESSED_BYTES)}: tệp không hợp lệ hoặc quá lớn."
+                )
+            names = {member.filename for member in members}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise not_xlsx
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as part:
+                        head = part.read(4096).lower()
+                    # Office files never declare a DTD; one here is an entity-expansion attack.
+                    if b"<!doctype" in head or b"<!entity" in head:
+                        raise ImportFileError(
+                            "Tệp Excel chứa khai báo XML không được phép (DTD, ENTITY)."
+                        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        raise not_xlsx from error
+    return data
+
+
+def load_workbook(data):
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl and defusedxml raise many kinds; all mean a bad file
+        raise ImportFileError(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx."
+        ) from error
+
+
+def _header_text(value):
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _formula_error(cell):
+    where = getattr(cell, "coordinate", "")
+    return ImportFileError(
+        f"Ô {where} chứa công thức. Chỉ nhận giá trị: hãy sao chép và dán dạng giá trị "
+        "(Paste Values) rồi tải lên lại."
+    )
+
+
+@dataclass
+class RawRow:
+    number: int
+    values: list
+
+
+def read_rows(workbook):
+    """The data rows of the first sheet, after checking headers, size and formulas."""
+    try:
+        if SHEET_NAME in workbook.sheetnames:
+            sheet = workbook[SHEET_NAME]
+        else:
+            sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+        if header is None:
+            raise ImportFileError("Tệp không có dòng tiêu đề. Hãy dùng tệp mẫu.")
+        for cell in header:
+            if cell.data_type == "f":
+                raise _formula_error(cell)
+        found = [_header_text(cell.value) for cell in header]
+        while found and not found[-1]:
+            found.pop()
+        if found[: len(HEADERS)] != HEADERS:
+            missing = [h for h in HEADERS if h not in found]
+            unknown = [h for h in found if h and h not in HEADERS]
+            detail = []
+            if missing:
+                detail.append("thiếu cột " + ", ".join(f"“{h}”" for h in missing))
+            if unknown:
+                detail.append("cột lạ " + ", ".join(f"“{h}”" for h in unknown))
+            if not detail:
+                detail.append("các cột không đúng thứ tự")
+            raise ImportFileError(
+                "Dòng tiêu đề không đúng mẫu: "
+                + "; ".join(detail)
+                + ". Hãy tải tệp mẫu và giữ nguyên dòng tiêu đề."
+            )
+        data_rows = []
+        for index, cells in enumerate(rows, start=2):
+            values = []
+            for cell in cells:
+                if cell.data_type == "f":
+                    raise _formula_error(cell)
+                values.append(cell.value)
+            values = (values + [None] * len(HEADERS))[: len(HEADERS)]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values[1:]):
+                continue
+            data_rows.append(RawRow(number=index, values=values))
+            if len(data_rows) > MAX_ROWS:
+                raise ImportFileError(
+                    f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu".replace(",", ".")
+                    + ": hãy chia thành nhiều tệp."
+                )
+    except ImportFileError:
+        raise
+    except Exception as error:  # a malformed sheet surfaces while iterating
+        raise ImportFileError(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx."
+        ) from error
+    finally:
+        workbook.close()
+    if not data_rows:
+        raise ImportFileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    return data_rows
+
+
+def read_upload(upload):
+    """open_upload + load_workbook + read_rows."""
+    return read_rows(load_workbook(open_upload(upload)))
+
+
+# Rows -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    number: int
+    name: str = ""
+    dob_text: str = ""
+    identity: str = ""
+    unit_code: str = ""
+    course_code: str = ""
+    line_code: str = ""
+    training_months: int | None = None
+    commitment_months: int | None = None
+    note: str = ""
+    dob: date | None = None
+    person: object = None
+    course: object = None
+    quota_line: object = None
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def unit_id(self):
+        return self.person.organisation_id if self.person else None
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _parse_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _parse_months(value, label, errors):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        errors.append(f"{label} “{_text(value)}” phải là số tháng (số nguyên).")
+        return None
+    if not 0 <= number <= 600:
+        errors.append(f"{label} {number} tháng nằm ngoài khoảng cho phép (0–600).")
+        return None
+    return number
+
+
+def _parse_identity(value, errors):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip() if not isinstance(value, int) else str(value).zfill(12)
+    if not re.fullmatch(r"[0-9]{12}", text):
+        errors.append(f"Số định danh cá nhân “{_text(value)}” phải gồm đúng 12 chữ số.")
+        return ""
+    return text
+
+
+def parse_row(raw):
+    values = raw.values
+    row = ImportRow(number=raw.number)
+    row.name = _text(values[COL_NAME])
+    row.identity = _parse_identity(values[COL_ID], row.errors)
+    row.unit_code = _text(values[COL_UNIT])
+    row.course_code = _text(values[COL_COURSE]).upper()
+    row.line_code = _text(values[COL_LINE]).upper()
+    row.note = _text(values[COL_NOTE])[:1000]
+    dob_value = values[COL_DOB]
+    row.dob_text = (
+        f"{dob_value:%d/%m/%Y}" if isinstance(dob_value, date | datetime) else _text(dob_value)
+    )
+    if not row.name:
+        row.errors.append("Thiếu họ và tên.")
+    if dob_value is None or row.dob_text == "":
+        row.errors.append("Thiếu ngày sinh.")
+    else:
+        row.dob = _parse_date(dob_value)
+        if row.dob is None or not 1900 <= row.dob.year <= date.today().year:
+            row.dob = None
+            row.errors.append(
+                f"Ngày sinh “{row.dob_text}” không hợp lệ: nhập theo dạng dd/mm/yyyy, "
+                "ví dụ 05/09/1985."
+            )
+    row.training_months = _parse_months(values[COL_TRAINING], "Thời gian đào tạo", row.errors)
+    row.commitment_months = _parse_months(values[COL_COMMIT], "Cam kết phục vụ", row.errors)
+    if not row.course_code:
+        row.errors.append("Thiếu mã khóa (xem trang “Mã hợp lệ”).")
+    return row
+
+
+class _Catalogue:
+    """Codes of one plan and the units a user may import for."""
+
+    def __init__(self, *, user, plan):
+        self.plan = plan
+        self.courses = {}
+        self.lines = {}
+        for course in plan_courses(plan):
+            code = course_code(course)
+            self.courses[code] = course
+            for line in course.quota_lines.all():
+                self.lines[f"{code}-{line.position}"] = line
+        units = Organisation.objects.filter(kind=Organisation.Kind.UNIT)
+        if not user.sees_all_units:
+            units = units.filter(pk=user.organisation_id)
+        self.units = {unit.code.upper(): unit for unit in units}
+        self.own_unit = user.organisation if user.is_unit else None
+
+
+def _resolve_target(row, catalogue):
+    course = catalogue.courses.get(row.course_code)
+    if course is None:
+        if row.course_code:
+            row.errors.append(
+                f"Không có khóa mã “{row.course_code}” trong kế hoạch năm {catalogue.plan.year} "
+                "(xem trang “Mã hợp lệ”)."
+            )
+        return
+    row.course = course
+    lines = list(course.quota_lines.all())
+    if not lines:
+        if row.line_code:
+            row.errors.append(
+                f"Khóa {row.course_code} theo nhu cầu đăng ký, không có dòng chỉ tiêu: "
+                "để trống cột “Mã dòng chỉ tiêu”."
+            )
+        return
+    if not row.line_code:
+        if len(lines) == 1:
+            row.quota_line = lines[0]
+            return
+        codes = ", ".join(f"{row.course_code}-{line.position}" for line in lines)
+        row.errors.append(f"Khóa {row.course_code} có nhiều dòng chỉ tiêu: ghi một mã ({codes}).")
+        return
+    code = row.line_code if "-" in row.line_code else f"{row.course_code}-{row.line_code}"
+    line = catalogue.lines.get(code)
+    if line is None or line.course_id != course.pk:
+        row.errors.append(
+            f"Không có dòng chỉ tiêu “{row.line_code}” của khóa {row.course_code} "
+            "(xem trang “Mã hợp lệ”)."
+        )
+        return
+    row.quota_line = line
+
+
+def _resolve_unit(row, catalogue):
+    if not row.unit_code:
+        return catalogue.own_unit
+    unit = catalogue.units.get(row.unit_code.upper())
+    if unit is None:
+        if catalogue.own_unit is not None:
+            row.errors.append(
+                f"Mã đơn vị “{row.unit_code}” không phải đơn vị của bạn "
+                f"({catalogue.own_unit.code})."
+            )
+        else:
+            row.errors.append(f"Không có đơn vị mã “{row.unit_code}” (xem trang “Mã hợp lệ”).")
+    return unit
+
+
+def _resolve_person(row, unit, candidates):
+    """Find the row's person among the people the user may see (by identity or name + birth)."""
+    if row.identity:
+        matches = [p for p in candidates["identity"].get(row.identity, [])]
+        if unit is not None:
+            matches = [p for p in matches if p.organisation_id == unit.pk]
+        if not matches:
+            row.errors.append(
+                f"Không tìm thấy cán bộ có số định danh {row.identity}"
+                + (f" trong {unit.name}." if unit is not None else ".")
+            )
+            return
+        person = matches[0]
+        if row.name and normalise_search(row.name) != person.search_name:
+            row.errors.append(
+                f"Họ tên “{row.name}” không khớp với hồ sơ của số định danh {row.identity} "
+                f"({person.full_name})."
+            )
+            return
+        if row.dob and row.dob != person.date_of_birth:
+            row.errors.append(
+                f"Ngày sinh {row.dob_text} không khớp với hồ sơ của {person.full_name} "
+                f"({person.date_of_birth:%d/%m/%Y})."
+            )
+            return
+        row.person = person
+        return
+    if not row.name or row.dob is None:
+        return
+    matches = [
+        p
+        for p in candidates["name"].get(normalise_search(row.name), [])
+        if p.date_of_birth == row.dob and (unit is None or p.organisation_id == unit.pk)
+    ]
+    if not matches:
+        row.errors.append(
+            f"Không tìm thấy cán bộ “{row.name}” sinh ngày {row.dob_text}"
+            + (f" trong {unit.name}." if unit is not None else ".")
+            + " Kiểm tra họ tên, ngày sinh hoặc ghi số định danh cá nhân."
+        )
+    elif len(matches) > 1:
+        row.errors.append(
+            f"Có {len(matches)} cán bộ cùng họ tên “{row.name}” và ngày sinh: "
+            "ghi số định danh cá nhân để phân biệt."
+        )
+    else:
+        row.person = matches[0]
+
+
+def resolve_rows(raw_rows, *, user, plan):
+    """Cells → ImportRow with person, course and quota line, within what the user may see."""
+    catalogue = _Catalogue(user=user, plan=plan)
+    rows = [parse_row(raw) for raw in raw_rows]
+    identities = {row.identity for row in rows if row.identity}
+    names = {normalise_search(row.name) for row in rows if row.name and not row.identity}
+    people = people_for_user(user).filter(
+        Q(identity_number__in=identities) | Q(search_name__in=names)
+    )
+    candidates = {"identity": {}, "name": {}}
+    for person in people:
+        candidates["identity"].setdefault(person.identity_number, []).append(person)
+        candidates["name"].setdefault(person.search_name, []).append(person)
+    for row in rows:
+        _resolve_target(row, catalogue)
+        unit = _resolve_unit(row, catalogue)
+        _resolve_person(row, unit, candidates)
+    return rows
+
+
+def check_rows(rows, *, plan):
+    """Database checks of resolved rows: duplicates in the file, existing nominations, quota
+    (rows in file order take the unit's free seats), eligibility. Adds errors and warnings."""
+    seen = {}
+    for row in rows:
+        if row.person is None or row.course is None:
+            continue
+        key = (row.person.pk, row.course.pk)
+        if key in seen:
+            row.errors.append(
+                f"Trùng với dòng {seen[key]}: cùng cán bộ, cùng khóa xuất hiện hai lần trong tệp."
+            )
+        else:
+            seen[key] = row.number
+    ready = [row for row in rows if row.person is not None and row.course is not None]
+    existing = Nomination.objects.filter(
+        person_id__in={row.person.pk for row in ready},
+        course_id__in={row.course.pk for row in ready},
+    ).exclude(status__in=Nomination.CLOSED)
+    live = {(n.person_id, n.course_id): n for n in existing}
+    rules_by_course = {}
+    for rule in EligibilityRule.objects.filter(
+        course_id__in={row.course.pk for row in ready}
+    ).select_related("legal_document__issuer"):
+        rules_by_course.setdefault(rule.course_id, []).append(rule)
+    for row in ready:
+        found = live.get((row.person.pk, row.course.pk))
+        if found is not None:
+            row.errors.append(duplicate_message(row.person, row.course, found))
+        months = Nomination(
+            training_months=row.training_months, commitment_months=row.commitment_months
+        )
+        report = eligibility.check(
+            row.course, row.person, plan.year, months, rules=rules_by_course.get(row.course.pk, [])
+        )
+        for verdict in report.blocking:
+            row.errors.append(f"Không đạt điều kiện: {verdict.description} — {verdict.message}")
+        for verdict in report.warnings:
+            row.warnings.append(f"Cảnh báo: {verdict.description} — {verdict.message}")
+    _check_quota([row for row in ready if row.ok])
+    return rows
+
+
+def _check_quota(rows):
+    capped = [row for row in rows if row.quota_line is not None and row.quota_line.is_capped]
+    if not capped:
+        return
+    lines = {row.quota_line.pk for row in capped}
+    allocations = {
+        (a.quota_line_id, a.unit_id): a.count
+        for a in Allocation.objects.filter(quota_line_id__in=lines)
+    }
+    held = Nomination.objects.filter(quota_line_id__in=lines, status__in=Nomination.SEAT_HOLDING)
+    unit_used = {
+        (r["quota_line"], r["unit"]): r["n"]
+        for r in held.values("quota_line", "unit").annotate(n=Count("id"))
+    }
+    line_used = {r["quota_line"]: r["n"] for r in held.values("quota_line").annotate(n=Count("id"))}
+    for row in capped:
+        line, unit_id = row.quota_line, row.unit_id
+        allocated = allocations.get((line.pk, unit_id), 0)
+        used = unit_used.get((line.pk, unit_id), 0)
+        if allocated == 0:
+            row.errors.append(
+                f"{row.person.organisation.name} chưa được phân bổ chỉ tiêu trên dòng "
+                f"“{line_label(line)}”."
+            )
+            continue
+        if used >= allocated:
+            row.errors.append(
+                f"Vượt chỉ tiêu: {row.person.organisation.name} được phân bổ {allocated} chỉ tiêu "
+                f"trên dòng “{line_label(line)}”, đã dùng hết (kể cả các dòng phía trên trong tệp)."
+            )
+            continue
+        if line_used.get(line.pk, 0) >= line.planned_count:
+            row.errors.append(
+                f"Vượt chỉ tiêu: dòng “{line_label(line)}” đã đủ {line.planned_count} chỉ tiêu."
+            )
+            continue
+        unit_used[(line.pk, unit_id)] = used + 1
+        line_used[line.pk] = line_used.get(line.pk, 0) + 1
+
+
+# Keeping a checked preview between the two requests (server side, in the session) ------------
+
+
+def rows_to_session(rows):
+    """What the confirmation needs: ids and values, never trusted without a fresh check."""
+    return [
+        {
+            "n": row.number,
+            "name": row.name,
+            "dob": row.dob_text,
+            "person": row.person.pk,
+            "course": row.course.pk,
+            "line": row.quota_line.pk if row.quota_line else None,
+            "tm": row.training_months,
+            "cm": row.commitment_months,
+            "note": row.note,
+        }
+        for row in rows
+    ]
+
+
+def rows_from_session(data, *, user, plan):
+    """Rebuild rows from the session, re-scoped to what the user may see now."""
+    catalogue = _Catalogue(user=user, plan=plan)
+    courses = {course.pk: course for course in catalogue.courses.values()}
+    lines = {line.pk: line for line in catalogue.lines.values()}
+    people = {
+        person.pk: person
+        for person in people_for_user(user).filter(pk__in=[item["person"] for item in data])
+    }
+    rows = []
+    for item in data:
+        row = ImportRow(
+            number=item["n"],
+            name=item["name"],
+            dob_text=item["dob"],
+            training_months=item["tm"],
+            commitment_months=item["cm"],
+            note=item["note"],
+        )
+        row.person = people.get(item["person"])
+        row.course = courses.get(item["course"])
+        row.quota_line = lines.get(item["line"]) if item["line"] else None
+        if row.person is None or row.course is None or (item["line"] and row.quota_line is None):
+            row.errors.append("Dữ liệu của dòng này không còn hợp lệ: hãy tải tệp lên lại.")
+        rows.append(row)
+    return rows
+
+
+# The template ----------------------------------------------------------------------------------
+
+
+def _safe(value):
+    """Text that Excel must never read as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="A50F15")
+WIDTHS = [6, 28, 14, 18, 26, 10, 14, 14, 14, 30]
+
+
+def _header(sheet, titles, widths):
+    sheet.append(titles)
+    for index, cell in enumerate(sheet[1], start=0):
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[cell.column_letter].width = widths[index]
+    sheet.freeze_panes = "A2"
+
+
+def build_template(*, user, plan):
+    """The .xlsx template: the sheet to fill, the valid codes of the plan and units, a guide."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    _header(sheet, HEADERS, WIDTHS)
+    for row in range(2, 1002):
+        sheet.cell(row=row, column=COL_DOB + 1).number_format = "DD/MM/YYYY"
+        sheet.cell(row=row, column=COL_ID + 1).number_format = "@"
+
+    codes = workbook.create_sheet(CODES_SHEET)
+    _header(
+        codes,
+        ["Mã khóa", "Mã dòng chỉ tiêu", "Khóa", "Cơ sở đào tạo", "Hệ", "Chỉ tiêu", "Khối"],
+        [10, 16, 60, 40, 16, 12, 28],
+    )
+    for course in plan_courses(plan):
+        code = course_code(course)
+        lines = list(course.quota_lines.all())
+        if not lines:
+            codes.append(
+                [
+                    code,
+                    "",
+                    _safe(course.name),
+                    "",
+                    "",
+                    "Theo nhu cầu",
+                    course.program.get_block_display(),
+                ]
+            )
+        for line in lines:
+            codes.append(
+                [
+                    code,
+                    f"{code}-{line.position}",
+                    _safe(course.name),
+                    _safe(line.institution.name),
+                    line.get_study_mode_display() if line.study_mode else "",
+                    line.planned_count if line.is_capped else "Theo nhu cầu",
+                    course.program.get_block_display(),
+                ]
+            )
+    codes.append([])
+    start = codes.max_row + 1
+    codes.append(["Mã đơn vị", "Tên đơn vị"])
+    for cell in codes[start]:
+        cell.font = Font(bold=True)
+    units = Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
+    if not user.sees_all_units:
+        units = units.filter(pk=user.organisation_id)
+    for unit in units:
+        codes.append([unit.code, _safe(unit.name)])
+
+    guide = workbook.create_sheet(GUIDE_SHEET)
+    guide.column_dimensions["A"].width = 110
+    for line in [
+        f"Mẫu nhập danh sách cử cán bộ đi đào tạo, bồi dưỡng — kế hoạch năm {plan.year}",
+        "",
+        f"1. Điền trang “{SHEET_NAME}”, mỗi dòng một người, một khóa; giữ nguyên dòng tiêu đề.",
+        "2. Họ và tên, ngày sinh (dd/mm/yyyy) phải khớp hồ sơ cán bộ; nếu có nhiều người trùng "
+        "họ tên và ngày sinh, ghi số định danh cá nhân (12 chữ số).",
+        "3. Mã đơn vị: để trống khi nhập cho đơn vị mình; Ban Tổ chức ghi mã đơn vị cử.",
+        f"4. Mã khóa và mã dòng chỉ tiêu: xem trang “{CODES_SHEET}” (ví dụ II.1.1 và II.1.1-2). "
+        "Khóa chỉ có một dòng chỉ tiêu thì có thể để trống mã dòng.",
+        "5. Đào tạo sau đại học: ghi thời gian đào tạo và thời gian cam kết phục vụ (tháng).",
+        "6. Chỉ nhập giá trị, không dùng công thức. Tối đa "
+        f"{MAX_ROWS:,} dòng, tệp không quá 5 MB.".replace(",", "."),
+        "7. Sau khi tải lên, hệ thống hiển thị từng dòng và lỗi (nếu có). Chỉ khi mọi dòng hợp "
+        "lệ mới xác nhận được; tất cả các dòng được lưu cùng lúc, hoặc không dòng nào.",
+    ]:
+        guide.append([line])
+    guide["A1"].font = Font(bold=True, size=13)
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
