@@ -129,6 +129,16 @@ URL_TABLE = [
     Row("plan_results_xlsx", lambda w: {"year": w.plan.year}, DOWNLOAD),
     Row("class_learners_pdf", lambda w: {"pk": w.training_class.pk}, READ_ALL),
     Row("class_learners_xlsx", lambda w: {"pk": w.training_class.pk}, READ_ALL),
+    # Nominations: unit A's submitted nomination on a Party-block line.
+    Row("nomination_detail", lambda w: {"pk": w.nomination_a.pk}, UNIT_A_OBJECT),
+    # A submitted nomination is no longer editable: sent back to its page with a message.
+    Row("nomination_edit", lambda w: {"pk": w.nomination_a.pk}, expect(302, 302, 403, 302, 404)),
+    # Only the Party block's reviewer may verify; others are sent back with the reason.
+    Row(
+        "nomination_action",
+        lambda w: {"pk": w.nomination_a.pk, "action": "verify"},
+        expect(200, 302, 403, 302, 404),
+    ),
 ]
 URL_ROWS = {row.name: row for row in URL_TABLE}
 
