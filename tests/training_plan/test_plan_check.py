@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
@@ -229,7 +229,10 @@ def test_check_plan_command(plan_2021, capsys):
     assert "1. Khối Nhà nước: dự toán các lớp" in capsys.readouterr().out
 
 
-def test_check_plan_command_exit_code(plan_2021):
+def test_check_plan_command_exit_code(plan_2021, monkeypatch):
+    # manage.py closes the database connections when a command ends; inside a test that would
+    # close the test's transaction (PostgreSQL).
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     add_line(make_class(state_course(plan_2021)), rate=7_000)
     with pytest.raises(SystemExit) as exit_info:
         ManagementUtility(["manage.py", "check_plan", "2021"]).execute()
