@@ -195,6 +195,11 @@ def allocation_move(
 
 def _promote_reserves(*, quota_line, unit, actor, seats):
     """New seats of a unit go to its reserve list first, in order (one transaction each)."""
+    waiting = Nomination.objects.filter(
+        quota_line=quota_line, unit=unit, status=Nomination.Status.RESERVE
+    )
+    if not waiting.exists():
+        return
     for _ in range(seats):
         if nomination_promote_reserve(quota_line=quota_line, unit=unit, actor=actor) is None:
             break

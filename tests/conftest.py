@@ -24,16 +24,31 @@ def fast_password_hashing():
         yield
 
 
-@pytest.fixture
-def plan_2021(db):
-    """The 2021 plan of Quảng Ngãi, loaded from the fixtures exactly as `make run` does."""
+def load_plan_fixtures():
     for name in FIXTURES:
         path = FIXTURES_DIR / name
         if path.exists():
             call_command("loaddata", str(path), verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the 2021 plan once into the test database; each test's transaction is rolled back,
+    so every test starts from the same plan (loading it per test was most of the suite's time)."""
+    with django_db_blocker.unblock():
+        load_plan_fixtures()
+
+
+@pytest.fixture
+def plan_2021(db):
+    """The 2021 plan of Quảng Ngãi, loaded from the fixtures exactly as `make run` does."""
     from training_plan.models import Plan
 
-    return Plan.objects.get(year=2021)
+    plan = Plan.objects.filter(year=2021).first()
+    if plan is None:  # a transactional test before this one flushed the database
+        load_plan_fixtures()
+        plan = Plan.objects.get(year=2021)
+    return plan
 
 
 @pytest.fixture
@@ -115,3 +130,22 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def empty_database(db):
+    """A database without the 2021 plan, for what must work before any plan exists (the
+    deletion is rolled back with the test)."""
+    call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def without_appendix_classes(plan_2021):
+    """The 2021 plan without the fixture's illustrative classes, for tests that build their own
+    appendix and compare exact sums (rolled back with the test)."""
+    from courses.models import TrainingClass
+
+    TrainingClass.objects.filter(
+        course__program__section__plan=plan_2021, is_illustrative=True
+    ).delete()
+    return plan_2021

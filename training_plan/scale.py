@@ -18,10 +18,10 @@ from functools import lru_cache
 from django.db import transaction
 from django.utils import timezone
 
-from budget.models import BudgetBlock, BudgetLine, CostNorm
-from courses.models import Course, EligibilityRule, Program, ProgramInstitution, TrainingClass
+from budget.models import BudgetLine, CostNorm
+from courses.models import Course, ProgramInstitution, TrainingClass
 from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
-from training_plan.models import Block, Organisation, Person, Plan, Recipient, Responsibility
+from training_plan.models import Block, Organisation, Person, Plan
 from training_plan.text import name_sort_key, normalise_search
 
 
@@ -231,75 +231,13 @@ def people_create(rng, units, count, log):
     return by_unit, traits
 
 
-def plan_copy_structure(plan, year):
-    """A structural copy of a plan into another year: sections, programs, courses, quota lines,
-    eligibility rules, budget blocks, cost norms, recipients and responsibilities.
-
-    Minimal on purpose (used by the scale data); the application's own copy is
-    `training_plan.services.plan_copy_to_year`, used instead when it exists.
-    """
-    source_year = plan.year
-    sections = list(plan.sections.all())
-    programs = list(Program.objects.filter(section__plan=plan).prefetch_related("legal_documents"))
-    links = list(ProgramInstitution.objects.filter(program__section__plan=plan))
-    courses = list(Course.objects.filter(program__section__plan=plan))
-    lines = list(QuotaLine.objects.filter(course__program__section__plan=plan))
-    rules = list(EligibilityRule.objects.filter(course__program__section__plan=plan))
-    blocks = list(plan.budget_blocks.all())
-    norms = list(plan.cost_norms.all())
-    recipients = list(plan.recipients.all())
-    responsibilities = list(plan.responsibilities.all())
-
-    new = Plan.objects.get(pk=plan.pk)
-    new.pk = None
-    new.year = year
-    new.title = plan.title.replace(str(source_year), str(year))
-    new.number, new.issue_date, new.status = "", None, Plan.Status.DRAFT
-    new.save()
-    section_map, program_map, course_map = {}, {}, {}
-    for section in sections:
-        old = section.pk
-        section.pk, section.plan = None, new
-        section.save()
-        section_map[old] = section
-    for program in programs:
-        old, documents = program.pk, list(program.legal_documents.all())
-        program.pk, program.section = None, section_map[program.section_id]
-        program.period = program.period.replace(str(source_year), str(year))
-        program.save()
-        program.legal_documents.set(documents)
-        program_map[old] = program
-    for link in links:
-        link.pk, link.program = None, program_map[link.program_id]
-    ProgramInstitution.objects.bulk_create(links)
-    for course in courses:
-        old = course.pk
-        course.pk, course.program = None, program_map[course.program_id]
-        course.save()
-        course_map[old] = course
-    for line in lines:
-        line.pk, line.course = None, course_map[line.course_id]
-    QuotaLine.objects.bulk_create(lines)
-    for rule in rules:
-        rule.pk, rule.course = None, course_map[rule.course_id]
-    EligibilityRule.objects.bulk_create(rules)
-    for items in (blocks, norms, recipients, responsibilities):
-        for item in items:
-            item.pk, item.plan = None, new
-    BudgetBlock.objects.bulk_create(blocks)
-    CostNorm.objects.bulk_create(norms)
-    Recipient.objects.bulk_create(recipients)
-    Responsibility.objects.bulk_create(responsibilities)
-    return new
-
-
 def plan_copy(plan, year):
-    """The application's copy when another area has written it, else the minimal copy here."""
-    try:
-        from training_plan.services import plan_copy_to_year
-    except ImportError:
-        return plan_copy_structure(plan, year)
-    return plan_copy_to_year(plan=plan, year=year)
+    """The next year's plan, copied by the application's own service (as BTC would)."""
+    from training_plan.models import User
+    from training_plan.services import plan_copy_to_year
+
+    # The seeding command acts as the system: an unsaved administrator passes the BTC check.
+    return plan_copy_to_year(plan=plan, year=year, actor=User(is_superuser=True))
 
 
 NORMS = [

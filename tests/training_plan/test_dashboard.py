@@ -162,7 +162,7 @@ def test_user_without_role_gets_a_plain_page(client, plan_2021):
     assert "chưa được gán vai trò" in page_text(response)
 
 
-def test_no_plan_page_when_there_is_none(client, db):
+def test_no_plan_page_when_there_is_none(client, empty_database):
     user = User.objects.create_user("btc_empty", password="x" * 12, role=User.Role.BTC)
     response = client_for(client, user).get(reverse("home"))
     assert response.status_code == 200
@@ -192,7 +192,7 @@ def test_dashboard_query_count_does_not_grow(
         client.get(reverse("home"))
 
 
-def test_results_page_pdf_and_excel(client, leader_user, activity):
+def test_results_page_pdf_and_excel(client, leader_user, without_appendix_classes, activity):
     client_for(client, leader_user)
     response = client.get(reverse("plan_results", args=[2021]))
     assert response.status_code == 200

@@ -144,7 +144,9 @@ def test_plan_pdf_changes_with_the_data(plan_2021):
     assert "Quảng Ngãi, ngày 05 tháng 01 năm 2021" in after
 
 
-def test_document_context_query_count_does_not_grow(plan_2021, django_assert_num_queries):
+def test_document_context_query_count_does_not_grow(
+    without_appendix_classes, plan_2021, django_assert_num_queries
+):
     class_with_estimate(course_of(plan_2021, 2, 3), 1_000, name="Lớp 1")
     with CaptureQueriesContext(connection) as small:
         context = documents.plan_document_context(2021)
@@ -164,7 +166,7 @@ def test_number_line_accepts_number_with_or_without_prefix(plan_2021):
     assert documents.number_line(plan_2021) == "Số 25-KH/TU"
 
 
-def test_appendix_pdf_alone_groups_classes_by_block(plan_2021):
+def test_appendix_pdf_alone_groups_classes_by_block(without_appendix_classes, plan_2021):
     class_with_estimate(
         course_of(plan_2021, 2, 1), 1_200_000_000, name="Lớp Cao cấp A", is_illustrative=True
     )

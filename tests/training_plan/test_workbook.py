@@ -46,7 +46,7 @@ EVIL_NOTES = ["=1+1", "\t=cmd|' /C calc'!A0", "\r@SUM(1)"]
 
 
 @pytest.fixture
-def plan_data(plan_2021):
+def plan_data(plan_2021, without_appendix_classes):
     """Classes that reconcile with both block totals, allocations and nominations."""
     class_with_estimate(course_of(plan_2021, 2, 1), 1_200_000_000, name="Lớp Cao cấp A")
     k45 = class_with_estimate(course_of(plan_2021, 2, 3), 6_037_406_000, name="Lớp Trung cấp K45")
@@ -169,7 +169,7 @@ def test_appendix_sheet_subtotals_total_and_formulas(client, snv_user, plan_data
 
 
 def test_appendix_sheet_shows_a_difference_when_blocks_do_not_reconcile(
-    client, btc_user, plan_2021
+    client, btc_user, without_appendix_classes, plan_2021
 ):
     class_with_estimate(course_of(plan_2021, 2, 1), 1_000_000, name="Lớp nhỏ")
     _, workbook = download(client, btc_user)
