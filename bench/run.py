@@ -688,7 +688,13 @@ def main():
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--time-cap", type=float, default=TIME_CAP)
     parser.add_argument("--serial", type=int, default=SERIAL)
+    parser.add_argument(
+        "--only", help="measure only the pages whose label contains this; no writes, no exports"
+    )
     args = parser.parse_args()
+    if args.only:
+        PAGES[:] = [p for p in PAGES if args.only in p[0]]
+        ADMIN_PAGES[:] = [p for p in ADMIN_PAGES if args.only in p[0]]
     globals().update(REQUESTS=args.requests, TIME_CAP=args.time_cap, SERIAL=args.serial)
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if not database_url.startswith(("postgres://", "postgresql://")):
@@ -729,18 +735,22 @@ def main():
             if baseline in admin_p50:
                 row["admin_ratio"] = row["p50"] / admin_p50[baseline]
         submits = imports_result = None
-        if url_of(NOMINATION_FORM, {}, {}) is None:
+        if args.only:
+            pass
+        elif url_of(NOMINATION_FORM, {}, {}) is None:
             missing.append("nomination form submit")
         else:
             log("nomination form submit (POST, drafts, rolled back)")
             submits = form_submits()
-        if url_of(IMPORT, {}, {}) is None:
+        if args.only:
+            missing.append(f"everything but the pages “{args.only}” (partial run)")
+        elif url_of(IMPORT, {}, {}) is None:
             missing.append("import")
         else:
             log("Excel import of 5.000 rows (rolled back)")
             imports_result = import_file()
         exports = []
-        for label, names, kwargs in EXPORTS:
+        for label, names, kwargs in [] if args.only else EXPORTS:
             path = url_of(names, kwargs, {})
             if path is None:
                 missing.append(label)
