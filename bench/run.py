@@ -50,6 +50,7 @@ PAGES = [
     ("plan overview 2021", ["plan_detail"], {"year": 2021}, {}),
     ("people list p.1", ["person_list", "people_list"], {}, {}),
     ("people search “nguyen van”", ["person_list", "people_list"], {}, {"q": "nguyen van"}),
+    ("nominations p.1", ["nomination_list", "nominations_list"], {}, {}),
     (
         "nominations filtered p.1",
         ["nomination_list", "nominations_list"],
@@ -57,26 +58,36 @@ PAGES = [
         {"status": "submitted"},
     ),
     ("nominations p.100", ["nomination_list", "nominations_list"], {}, {"page": 100}),
-    ("class list", ["class_list", "trainingclass_list", "training_class_list"], {}, {}),
-    ("budget appendix", ["budget_appendix", "appendix"], {"year": 2021}, {}),
+    (
+        "class list 2021",
+        ["class_list", "trainingclass_list", "training_class_list"],
+        {"year": 2021},
+        {},
+    ),
+    ("budget appendix 2021", ["budget_appendix", "appendix"], {"year": 2021}, {}),
 ]
 ADMIN_PAGES = [
     ("admin people changelist", "admin:training_plan_person_changelist", {}),
     ("admin people search", "admin:training_plan_person_changelist", {"q": "nguyen van"}),
+    ("admin nominations p.1", "admin:quotas_nomination_changelist", {}),
     ("admin nominations filtered", "admin:quotas_nomination_changelist", {"status": "submitted"}),
     ("admin nominations p.100", "admin:quotas_nomination_changelist", {"p": 99}),
 ]
 # Our page → the admin page on the same rows, for the ratio.
 BASELINE = {
     "people list p.1": "admin people changelist",
+    "nominations p.1": "admin nominations p.1",
     "people search “nguyen van”": "admin people search",
     "nominations filtered p.1": "admin nominations filtered",
     "nominations p.100": "admin nominations p.100",
 }
 EXPORTS = [
-    ("workbook export (Excel)", ["plan_workbook", "workbook_export", "plan_xlsx"], {"year": 2021}),
-    ("plan PDF", ["plan_pdf"], {"year": 2021}),
-]
+    ("nominations workbook (Excel, all nominations of 2021)", ["plan_nominations_xlsx"],
+     {"year": 2021}),
+    ("plan workbook (Excel, plan 2021)", ["plan_workbook_xlsx", "plan_workbook"], {"year": 2021}),
+    ("plan PDF 2021", ["plan_document_pdf", "plan_pdf"], {"year": 2021}),
+    ("appendix PDF 2021", ["plan_appendix_pdf"], {"year": 2021}),
+]  # fmt: skip
 NOMINATION_FORM = ["nomination_create", "nomination_add"]
 IMPORT = ["nomination_import", "import_nominations"]
 
@@ -342,6 +353,169 @@ def export_in_subprocess(env, path, username):
             "rss_mb": int(rss_kb) / 1024}  # fmt: skip
 
 
+class _Rollback(Exception):
+    pass
+
+
+def form_submits(username="binhson", count=20):
+    """POSTs of the nomination form creating drafts (in-process test client, one client, each
+    for another person of the unit), all rolled back afterwards so the data stays the same."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from quotas import selectors as quota_selectors
+    from quotas.forms import target_choices
+    from quotas.models import Nomination
+    from training_plan.models import User
+    from training_plan.selectors import people_for_user
+
+    user = User.objects.get(username=username)
+    plan = list(quota_selectors.plans_for_nominations())[0]
+    courses = quota_selectors.plan_courses(plan)
+    targets = [value for _, items in target_choices(courses) for value, _ in items]
+    taken = Nomination.objects.filter(course__program__section__plan=plan).values("person_id")
+    people = list(
+        people_for_user(user).exclude(pk__in=taken).order_by("id").values_list("pk", flat=True)
+    )[:count]
+    url = reverse("nomination_create") + f"?year={plan.year}"
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    latencies, statuses, queries = [], {}, []
+    try:
+        with transaction.atomic():
+            for index, person in enumerate(people):
+                data = {
+                    "person": person,
+                    "target": targets[index % len(targets)],
+                    "training_months": 3,
+                    "commitment_months": 24,
+                    "year": plan.year,
+                }
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.post(url, data)
+                    latencies.append((time.perf_counter() - started) * 1000)
+                queries.append(len(captured.captured_queries))
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            raise _Rollback
+    except _Rollback:
+        pass
+    if not latencies:
+        return None
+    return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
+            "n": len(latencies), "statuses": statuses, "queries": max(queries)}  # fmt: skip
+
+
+def import_file(rows=5000, username="btc"):
+    """A 5.000-row file with the template's headers (quotas/imports.HEADERS), people of the
+    data, uploaded to the import screen (check/preview step), then confirmed when it has no
+    bad rows; in-process, rolled back afterwards. Wall time of each step."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+    from openpyxl import Workbook
+
+    from courses.models import Course
+    from quotas import imports
+    from quotas import selectors as quota_selectors
+    from quotas.models import Allocation, Nomination, QuotaLine
+    from training_plan.models import Person, User
+
+    user = User.objects.get(username=username)
+    plan = list(quota_selectors.plans_for_nominations())[0]
+    # Rows the check accepts where the data allows: people of a unit on a line the unit has
+    # free allocated seats on (in the file's order); the rest on any line (they count as bad).
+    taken = Nomination.objects.filter(course__program__section__plan=plan).values("person_id")
+    free, used = {}, {}
+    for unit_id, line_id in Nomination.objects.filter(
+        course__program__section__plan=plan, quota_line__isnull=False
+    ).values_list("unit_id", "quota_line_id"):
+        used[unit_id, line_id] = used.get((unit_id, line_id), 0) + 1
+    for allocation in Allocation.objects.filter(
+        quota_line__course__program__section__plan=plan
+    ).select_related("quota_line__course"):
+        seats = allocation.count - used.get((allocation.unit_id, allocation.quota_line_id), 0)
+        if seats > 0:
+            free.setdefault(allocation.unit_id, []).extend([allocation.quota_line] * seats)
+    people = list(
+        Person.objects.exclude(pk__in=taken).select_related("organisation").order_by("id")
+    )
+    # Courses without quota lines (by registration) take anyone: the rest of the rows go there.
+    open_courses = list(
+        Course.objects.filter(program__section__plan=plan, quota_lines__isnull=True)
+    ) or [QuotaLine.objects.filter(course__program__section__plan=plan).first().course]
+    chosen = []
+    for person in people:
+        seats = free.get(person.organisation_id)
+        if seats:
+            chosen.append((person, seats.pop()))
+    picked = {person.pk for person, _ in chosen}
+    for person in people:
+        if len(chosen) >= rows:
+            break
+        if person.pk not in picked:
+            chosen.append((person, open_courses[len(chosen) % len(open_courses)]))
+    chosen = chosen[:rows]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = imports.SHEET_NAME
+    sheet.append(imports.HEADERS)
+    for number, (person, target) in enumerate(chosen, 1):
+        course = target if isinstance(target, Course) else target.course
+        row = [None] * len(imports.HEADERS)
+        row[imports.COL_NO] = number
+        row[imports.COL_NAME] = person.full_name
+        row[imports.COL_DOB] = person.date_of_birth.strftime("%d/%m/%Y")
+        row[imports.COL_ID] = person.identity_number
+        row[imports.COL_UNIT] = person.organisation.code
+        row[imports.COL_COURSE] = imports.course_code(course)
+        if not isinstance(target, Course):
+            row[imports.COL_LINE] = f"{imports.course_code(course)}-{target.position}"
+        row[imports.COL_TRAINING] = 3
+        row[imports.COL_COMMIT] = 24
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    url = reverse("nomination_import") + f"?year={plan.year}"
+    result = {"rows": len(chosen), "bytes": len(content)}
+    try:
+        with transaction.atomic():
+            upload = SimpleUploadedFile(
+                "bench.xlsx",
+                content,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            started = time.perf_counter()
+            response = client.post(url, {"file": upload, "year": plan.year})
+            result["check_seconds"] = time.perf_counter() - started
+            result["check_status"] = response.status_code
+            html = response.content.decode()
+            bad = re.search(r"(\d+) dòng có lỗi", html)
+            result["bad"] = int(bad.group(1)) if bad else 0
+            token = re.search(r'name="token" value="([^"]+)"', html)
+            token = token.group(1) if token else None
+            if bad:
+                errors = re.findall(r'class="[^"]*text-danger[^"]*">([^<]{10,})<', html)
+                result["first_errors"] = sorted(set(errors))[:3]
+            if token:
+                started = time.perf_counter()
+                response = client.post(reverse("nomination_import_confirm"), {"token": token})
+                result["confirm_seconds"] = time.perf_counter() - started
+                result["confirm_status"] = response.status_code
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
 # --- Report ---------------------------------------------------------------------------------
 
 
@@ -390,7 +564,7 @@ def ms(value):
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
-def render(results, admin_results, missing, exports, meta):
+def render(results, admin_results, missing, exports, meta, submits=None, imported=None):
     lines = [
         f"### Run of {meta['date']}",
         "",
@@ -428,6 +602,28 @@ def render(results, admin_results, missing, exports, meta):
                 )
     else:
         lines.append("- none present yet")
+    lines += ["", "Writes (in-process Django test client, one client, rolled back afterwards):", ""]
+    if submits:
+        lines.append(
+            f"- nomination form submit (POST creating a draft, unit Bình Sơn): "
+            f"p50 {ms(submits['p50'])} ms, p95 {ms(submits['p95'])} ms over {submits['n']} "
+            f"requests, status {', '.join(f'{k}×{v}' for k, v in submits['statuses'].items())}, "
+            f"{submits['queries']} queries at most"
+        )
+    if imported:
+        text = (
+            f"- Excel import of {imported['rows']} rows ({imported['bytes']} bytes, BTC): "
+            f"upload and check {imported.get('check_seconds', 0):.2f} s "
+            f"(status {imported.get('check_status')}, {imported.get('bad')} bad rows"
+            f"{': ' + '; '.join(imported['first_errors']) if imported.get('first_errors') else ''})"
+        )
+        if "confirm_seconds" in imported:
+            text += (
+                f", confirm (save) {imported['confirm_seconds']:.2f} s "
+                f"(status {imported['confirm_status']}); total "
+                f"{imported['check_seconds'] + imported['confirm_seconds']:.2f} s"
+            )
+        lines.append(text)
     lines += ["", "Not present in the URL conf at this run (skipped): "
               + (", ".join(missing) if missing else "none") + "."]  # fmt: skip
     return "\n".join(lines)
@@ -490,8 +686,16 @@ NOTES = NOTES_FILE.read_text() if NOTES_FILE.exists() else ""
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument("--time-cap", type=float, default=TIME_CAP)
+    parser.add_argument("--serial", type=int, default=SERIAL)
+    parser.add_argument(
+        "--only", help="measure only the pages whose label contains this; no writes, no exports"
+    )
     args = parser.parse_args()
-    globals()["REQUESTS"] = args.requests
+    if args.only:
+        PAGES[:] = [p for p in PAGES if args.only in p[0]]
+        ADMIN_PAGES[:] = [p for p in ADMIN_PAGES if args.only in p[0]]
+    globals().update(REQUESTS=args.requests, TIME_CAP=args.time_cap, SERIAL=args.serial)
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if not database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("BENCH_DATABASE_URL phải là PostgreSQL.")
@@ -530,13 +734,23 @@ def main():
             baseline = BASELINE.get(row["page"])
             if baseline in admin_p50:
                 row["admin_ratio"] = row["p50"] / admin_p50[baseline]
-        for names, label in [(NOMINATION_FORM, "nomination form submit"), (IMPORT, "import")]:
-            if url_of(names, {}, {}) is None:
-                missing.append(label)
-            else:
-                missing.append(f"{label} (URL present; measurement to be wired in the 2nd pass)")
+        submits = imports_result = None
+        if args.only:
+            pass
+        elif url_of(NOMINATION_FORM, {}, {}) is None:
+            missing.append("nomination form submit")
+        else:
+            log("nomination form submit (POST, drafts, rolled back)")
+            submits = form_submits()
+        if args.only:
+            missing.append(f"everything but the pages “{args.only}” (partial run)")
+        elif url_of(IMPORT, {}, {}) is None:
+            missing.append("import")
+        else:
+            log("Excel import of 5.000 rows (rolled back)")
+            imports_result = import_file()
         exports = []
-        for label, names, kwargs in EXPORTS:
+        for label, names, kwargs in [] if args.only else EXPORTS:
             path = url_of(names, kwargs, {})
             if path is None:
                 missing.append(label)
@@ -555,7 +769,7 @@ def main():
         "workers": env["WEB_CONCURRENCY"],
         "load": (load_at_start, os.getloadavg()[0]),
     }
-    write_report(render(results, admin_results, missing, exports, meta))
+    write_report(render(results, admin_results, missing, exports, meta, submits, imports_result))
     log(f"Đã ghi {OUTPUT}")
     json.dump({"results": results, "admin": admin_results}, sys.stdout, default=str, indent=None)
     print()

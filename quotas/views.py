@@ -4,7 +4,6 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from training_plan.access import WRITE_ROLES, require_roles
 from training_plan.history import history_rows
 from training_plan.locking import LockTimeout
 from training_plan.models import Organisation
+from training_plan.pagination import DeferredJoinPaginator
 from training_plan.selectors import people_for_user
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
@@ -251,7 +251,7 @@ def nomination_list(request):
         flag=filters.get("flag", ""),
         query=filters.get("q", ""),
     )
-    page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
     for nomination in page:
         nomination.report = eligibility.EligibilityReport.from_notes(nomination.eligibility_notes)
     query = request.GET.copy()

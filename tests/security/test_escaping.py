@@ -1,7 +1,8 @@
 """Names with markup render escaped on every page that shows a person or an organisation.
 
 Every organisation, program, course, plan title and person gets a hostile name; the pages in
-ESCAPE_PAGES (extend it with the people, nomination, class and budget pages) must show the name
+ESCAPE_PAGES (plan, programs, courses, dashboard, people, nominations, classes, budget
+appendix, admin) must show the name
 escaped and never the raw markup. No page of ours has an inline script, so any raw `<script>`
 is an injection.
 """
@@ -12,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from courses.models import Course, Program
+from courses.models import Course, Program, TrainingClass
 from training_plan.models import Organisation, Person, Plan
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,20 @@ ESCAPE_PAGES = [
     ("plan list", "btc_user", lambda w: reverse("plan_list")),
     ("program", "unit_a_user", lambda w: reverse("program_detail", args=[2021, w.program.pk])),
     ("course", "unit_a_user", lambda w: reverse("course_detail", args=[2021, w.course.pk])),
+    ("dashboard", "btc_user", lambda w: reverse("home")),
+    ("people list", "btc_user", lambda w: reverse("person_list")),
+    ("people list of a unit", "unit_a_user", lambda w: reverse("person_list")),
+    ("person", "unit_a_user", lambda w: reverse("person_detail", args=[w.person_a.pk])),
+    ("nomination list", "btc_user", lambda w: reverse("nomination_list") + "?year=2021"),
+    (
+        "nomination list of a unit",
+        "unit_a_user",
+        lambda w: reverse("nomination_list") + "?year=2021",
+    ),
+    ("nomination", "unit_a_user", lambda w: reverse("nomination_detail", args=[w.nomination_a.pk])),
+    ("class list", "btc_user", lambda w: reverse("class_list", args=[2021])),
+    ("class", "btc_user", lambda w: reverse("class_detail", args=[w.training_class.pk])),
+    ("budget appendix", "btc_user", lambda w: reverse("budget_appendix", args=[2021])),
     (
         "admin people",
         "admin_user_2021",
@@ -63,6 +78,7 @@ def hostile_world(world):
         (Course, "name"),
         (Plan, "title"),
         (Person, "full_name"),
+        (TrainingClass, "name"),
     ]:
         for obj in model.objects.all():
             setattr(obj, field, f"{getattr(obj, field)[:60]} {HOSTILE}")
