@@ -6,6 +6,7 @@ from django import forms
 
 from training_plan.models import Organisation, Person
 from training_plan.selectors import people_matching
+from training_plan.services import PERSON_FIELDS
 
 DATE_WIDGET_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
 # Filter value meaning “the field is empty” (no theory level, no managerial position), distinct
@@ -22,22 +23,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "date_of_birth",
-            "gender",
-            "organisation",
-            "position",
-            "manager_level",
-            "category",
-            "rank",
-            "theory_level",
-            "professional_level",
-            "foreign_language_level",
-            "planned_positions",
-            "service_start_date",
-            "identity_number",
-        ]
+        fields = PERSON_FIELDS
         widgets = {
             "date_of_birth": forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET_ATTRS),
             "service_start_date": forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET_ATTRS),

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from training_plan.models import Person, Plan
 
-PERSON_FIELDS = {
+# The person fields users edit, in form order (the form and the services share this list).
+PERSON_FIELDS = [
     "full_name",
     "date_of_birth",
     "gender",
@@ -26,7 +27,7 @@ PERSON_FIELDS = {
     "planned_positions",
     "service_start_date",
     "identity_number",
-}
+]
 
 
 def _check_person_writer(actor):
@@ -35,7 +36,7 @@ def _check_person_writer(actor):
 
 
 def _check_fields(data):
-    unknown = set(data) - PERSON_FIELDS
+    unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"Unknown person fields: {sorted(unknown)}")
 
