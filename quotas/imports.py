@@ -237,6 +237,7 @@ class ImportRow:
     quota_line: object = None
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    report: object = None  # the eligibility report of the last check, saved with the row
 
     @property
     def ok(self):
@@ -507,6 +508,7 @@ def check_rows(rows, *, plan):
         report = eligibility.check(
             row.course, row.person, plan.year, months, rules=rules_by_course.get(row.course.pk, [])
         )
+        row.report = report
         for verdict in report.blocking:
             row.errors.append(f"Không đạt điều kiện: {verdict.description} — {verdict.message}")
         for verdict in report.warnings:

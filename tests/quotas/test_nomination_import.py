@@ -487,3 +487,47 @@ def test_leadership_and_snv_cannot_import(client, leader_user, snv_user, people)
             post_upload(client, workbook_bytes([row(1, people[0], "III.1.1")])).status_code == 403
         )
     assert not Nomination.objects.exists()
+
+
+def resolved(user, people, seats, codes):
+    """Rows of a file read and resolved as the upload does, ready for `nomination_import`."""
+    raw = imports.read_upload(
+        upload_file(
+            workbook_bytes(
+                [row(n, p, *c) for n, (p, c) in enumerate(zip(people, codes, strict=True), 1)]
+            )
+        )
+    )
+    plan = seats.quota_line.course.program.section.plan
+    return plan, imports.resolve_rows(raw, user=user, plan=plan)
+
+
+def test_import_records_history_and_every_move_like_the_form(unit_a_user, people, seats):
+    plan, rows = resolved(unit_a_user, people, seats, [("II.1.1", "II.1.1-2")] * 3)
+    created = services.nomination_import(actor=unit_a_user, plan=plan, rows=rows, submit=True)
+    assert {n.pk for n in created} == set(Nomination.objects.values_list("pk", flat=True))
+    for nomination in Nomination.objects.all():
+        moves = list(nomination.transitions.values_list("from_status", "to_status", "actor"))
+        assert moves == [("", S.DRAFT, unit_a_user.pk), (S.DRAFT, S.SUBMITTED, unit_a_user.pk)]
+        history = nomination.history.get()
+        assert (history.history_type, history.history_user) == ("+", unit_a_user)
+        assert nomination.status == S.SUBMITTED
+        assert nomination.created_by == unit_a_user
+        assert nomination.eligibility_notes  # the verdicts of the check are kept
+
+
+def test_a_duplicate_inserted_meanwhile_saves_nothing(unit_a_user, people, seats, monkeypatch):
+    """A request without seat locks (a course by registration) nominates one of the file's
+    people between the check and the insert: the unique constraint refuses the whole file."""
+    plan, rows = resolved(unit_a_user, people, seats, [("III.1.1",)] * 3)
+    real_check = imports.check_rows
+
+    def check_then_race(rows, *, plan):
+        real_check(rows, plan=plan)
+        NominationFactory(person=rows[1].person, course=rows[1].course, status=S.DRAFT)
+        return rows
+
+    monkeypatch.setattr(imports, "check_rows", check_then_race)
+    with pytest.raises(services.NominationRefused, match="vừa được cử đi học cùng khóa"):
+        services.nomination_import(actor=unit_a_user, plan=plan, rows=rows)
+    assert not Nomination.objects.exists()
