@@ -7,6 +7,7 @@ from courses.models import Course, Program
 from quotas.models import Nomination
 from quotas.services import course_code, line_label
 from training_plan.models import Organisation
+from training_plan.widgets import QuickSelect
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
 # The allocation page renders these forms' inputs inline in its tables (one small form per row);
@@ -215,20 +216,39 @@ FLAG_CHOICES = [
 
 
 class NominationFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label="Năm kế hoạch", coerce=int, required=False)
+    year = forms.TypedChoiceField(
+        widget=QuickSelect, label="Năm kế hoạch", coerce=int, required=False
+    )
     program = forms.ModelChoiceField(
-        label="Chương trình", queryset=Program.objects.none(), required=False, empty_label="Tất cả"
+        widget=QuickSelect,
+        label="Chương trình",
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label="Tất cả",
     )
     course = forms.ModelChoiceField(
-        label="Khóa", queryset=Course.objects.none(), required=False, empty_label="Tất cả"
+        widget=QuickSelect,
+        label="Khóa",
+        queryset=Course.objects.none(),
+        required=False,
+        empty_label="Tất cả",
     )
     unit = forms.ModelChoiceField(
-        label="Đơn vị", queryset=Organisation.objects.none(), required=False, empty_label="Tất cả"
+        widget=QuickSelect,
+        label="Đơn vị",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Tất cả",
     )
     status = forms.ChoiceField(
-        label="Trạng thái", choices=[("", "Tất cả"), *Nomination.Status.choices], required=False
+        widget=QuickSelect,
+        label="Trạng thái",
+        choices=[("", "Tất cả"), *Nomination.Status.choices],
+        required=False,
     )
-    flag = forms.ChoiceField(label="Điều kiện", choices=FLAG_CHOICES, required=False)
+    flag = forms.ChoiceField(
+        widget=QuickSelect, label="Điều kiện", choices=FLAG_CHOICES, required=False
+    )
     q = forms.CharField(label="Họ tên", required=False, max_length=100)
 
     def __init__(self, *args, plans, plan, user, **kwargs):

@@ -7,6 +7,7 @@ from django import forms
 from training_plan.models import Organisation, Person
 from training_plan.selectors import people_matching
 from training_plan.services import PERSON_FIELDS
+from training_plan.widgets import QuickSelect
 
 DATE_WIDGET_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
 # Filter value meaning “the field is empty” (no theory level, no managerial position), distinct
@@ -94,22 +95,32 @@ def _with_none(choices, none_label):
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="Tìm theo tên", required=False, max_length=100)
     organisation = forms.ModelChoiceField(
-        label="Đơn vị", queryset=Organisation.objects.none(), required=False, empty_label="Tất cả"
+        widget=QuickSelect,
+        label="Đơn vị",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Tất cả",
     )
     category = forms.ChoiceField(
-        label="Loại", choices=[("", "Tất cả"), *Person.Category.choices], required=False
+        widget=QuickSelect,
+        label="Loại",
+        choices=[("", "Tất cả"), *Person.Category.choices],
+        required=False,
     )
     rank = forms.ChoiceField(
+        widget=QuickSelect,
         label="Ngạch, chức danh",
         choices=_with_none(Person.Rank.choices, "Chưa xác định"),
         required=False,
     )
     theory_level = forms.ChoiceField(
+        widget=QuickSelect,
         label="Lý luận chính trị",
         choices=_with_none(Person.TheoryLevel.choices, "Chưa có"),
         required=False,
     )
     manager_level = forms.ChoiceField(
+        widget=QuickSelect,
         label="Cấp lãnh đạo, quản lý",
         choices=_with_none(Person.ManagerLevel.choices, "Không giữ chức vụ"),
         required=False,
