@@ -18,6 +18,7 @@ from training_plan import selectors
 from training_plan.access import STAFF_ROLES, require_roles
 from training_plan.locking import LockTimeout
 from training_plan.models import Block
+from training_plan.pagination import DeferredJoinPaginator
 
 
 def program_detail(request, year, pk):
@@ -64,7 +65,8 @@ def class_list(request, year):
     status = request.GET.get("status", "")
     if status in TrainingClass.Status.values:
         classes = classes.filter(status=status)
-    page = Paginator(classes, CLASS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Estimates and learner counts are subqueries: computed for the page's rows only.
+    page = DeferredJoinPaginator(classes, CLASS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "courses/class_list.html",

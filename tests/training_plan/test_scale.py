@@ -127,3 +127,18 @@ def test_seed_demo_scale_keeps_the_debug_guard(settings, db):
     with pytest.raises(CommandError, match="chỉ được tạo trên cơ sở dữ liệu demo"):
         call_command("seed_demo", "--scale", "province", "--people", "300")
     assert not Person.objects.exists()
+
+
+def test_the_seed_leaves_planner_statistics(plan_2021):
+    """Bulk-loaded tables are analysed: PostgreSQL's planner would otherwise treat them as
+    empty (autovacuum may be off or late), SQLite's would know no index selectivity."""
+    from django.db import connection
+
+    scale.scale_seed(scale=SMALL, log=lambda _: None)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'quotas_nomination'")
+            assert cursor.fetchone()[0] == Nomination.objects.count()
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'quotas_nomination'")
+            assert int(cursor.fetchone()[0].split()[0]) == Nomination.objects.count()
