@@ -9,6 +9,7 @@ history rows are written for generated data.
 """
 
 import datetime
+import itertools
 import math
 import random
 import time
@@ -173,14 +174,16 @@ def unit_weights(units):
 
 def people_create(rng, units, count, log):
     """People in batches; returns {unit id: [person ids]} and {person id: (manager, rank)}."""
-    weights = unit_weights(units)
+    # Cumulative weights once: `choices(units, weights)` re-adds 3.000 weights for every person at
+    # national scale; with `cum_weights` each draw is a bisection, and the same draw.
+    cum_weights = list(itertools.accumulate(unit_weights(units)))
     by_unit = {unit.pk: [] for unit in units}
     traits = {}
     made = 0
     while made < count:
         batch = []
         for _ in range(min(BATCH, count - made)):
-            unit = rng.choices(units, weights)[0]
+            unit = rng.choices(units, cum_weights=cum_weights)[0]
             gender = rng.choice([Person.Gender.MALE, Person.Gender.FEMALE])
             full_name = person_name(rng, gender)
             search_name, sort_key = name_fields(full_name)
