@@ -84,6 +84,8 @@ BASELINE = {
 EXPORTS = [
     ("nominations workbook (Excel, all nominations of 2021)", ["plan_nominations_xlsx"],
      {"year": 2021}),
+    ("nominations workbook (Excel, all 50.000 nominations, every year)",
+     ["nominations_all_years_xlsx"], {}),
     ("plan workbook (Excel, plan 2021)", ["plan_workbook_xlsx", "plan_workbook"], {"year": 2021}),
     ("plan PDF 2021", ["plan_document_pdf", "plan_pdf"], {"year": 2021}),
     ("appendix PDF 2021", ["plan_appendix_pdf"], {"year": 2021}),

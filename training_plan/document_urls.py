@@ -12,6 +12,11 @@ urlpatterns = [
         views.plan_nominations_xlsx,
         name="plan_nominations_xlsx",
     ),
+    path(
+        "nominations/all-years.xlsx",
+        views.nominations_all_years_xlsx,
+        name="nominations_all_years_xlsx",
+    ),
     path("plans/<int:year>/results/", views.results_page, name="plan_results"),
     path("plans/<int:year>/results.pdf", views.results_pdf, name="plan_results_pdf"),
     path("plans/<int:year>/results.xlsx", views.results_xlsx, name="plan_results_xlsx"),

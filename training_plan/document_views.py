@@ -82,10 +82,15 @@ def plan_workbook_xlsx(request, year):
     return attachment(workbook, filename, XLSX)
 
 
+def require_nomination_reader(user):
+    """BTC, SNV, leadership (every unit) and units (their own) download nomination lists."""
+    if not (user.sees_all_units or user.is_unit):
+        raise PermissionDenied("Tài khoản của bạn không có quyền tải danh sách này.")
+
+
 def plan_nominations_xlsx(request, year):
     """The nominations of the plan the user may see: a unit gets only its own."""
-    if not (request.user.sees_all_units or request.user.is_unit):
-        raise PermissionDenied("Tài khoản của bạn không có quyền tải danh sách này.")
+    require_nomination_reader(request.user)
     plan = plan_or_404(year)
     filename = f"danh-sach-cu-di-hoc-{year}.xlsx"
     nominations = exports.plan_nominations(plan, nominations_for_user(request.user))
@@ -94,6 +99,21 @@ def plan_nominations_xlsx(request, year):
         user=request.user,
         filename=filename,
         filters={"plan": year, "scope": scope_of(request.user)},
+    )
+    return attachment(workbook, filename, XLSX)
+
+
+def nominations_all_years_xlsx(request):
+    """The nominations of every plan year the user may see (the scoping of the nominations
+    list: every unit for BTC, SNV, leadership; a unit only its own), with the year."""
+    require_nomination_reader(request.user)
+    filename = "danh-sach-cu-di-hoc-tat-ca-cac-nam.xlsx"
+    nominations = nominations_for_user(request.user)
+    workbook = exports.write_xlsx([exports.NominationsExporter(nominations, every_year=True)])
+    download_log_record(
+        user=request.user,
+        filename=filename,
+        filters={"plan": "all", "scope": scope_of(request.user)},
     )
     return attachment(workbook, filename, XLSX)
 

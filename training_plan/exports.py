@@ -1,11 +1,11 @@
 """The shared XLSX writer and the exporters of the plan workbook.
 
 An exporter is one sheet: a name, its columns and a generator of rows. `write_xlsx` streams any
-number of them into one workbook in openpyxl's write-only mode, so memory stays flat however many
-rows the querysets (read with `.iterator()`) yield. Every text value is checked: text that a
-spreadsheet would run as a formula (starting with = + - @, tab or carriage return) is stored as
-plain text with Excel's quote prefix. Only `Formula` values, which exporters build themselves,
-become formulas.
+number of them into one workbook with the small writer of `training_plan.xlsx`, so memory stays
+flat however many rows the querysets (read with `.iterator()`) yield. Every text value is
+checked: text that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
+return) is stored as plain text with Excel's quote prefix. Only `Formula` values, which exporters
+build themselves, become formulas.
 """
 
 import datetime
@@ -13,15 +13,13 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models.functions import TruncDate
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from budget.selectors import appendix_for_plan
 from courses.models import Course, StudyMode
 from quotas.models import Nomination
+from training_plan import xlsx
 from training_plan.models import Person
 from training_plan.progress import ROMAN, allocation_usage
 
@@ -29,19 +27,16 @@ TEXT = "text"
 INTEGER = "integer"
 MONEY = "money"
 DATE = "date"
+YEAR = "year"  # a whole number shown as is (2021, not 2.021)
 
 NUMBER_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
-FORMATS = {INTEGER: NUMBER_FORMAT, MONEY: NUMBER_FORMAT, DATE: DATE_FORMAT}
+FORMATS = {INTEGER: NUMBER_FORMAT, MONEY: NUMBER_FORMAT, DATE: DATE_FORMAT, YEAR: "General"}
 # First characters that make Excel or LibreOffice read a cell as a formula (or DDE command).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = "".join(FORMULA_TRIGGERS)  # the same, for a test on one character
 # Sheet rows: 1 is the header, data starts at 2 (exporters that write formulas need this).
 FIRST_DATA_ROW = 2
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
-BOLD = Font(bold=True)
 
 
 @dataclass(frozen=True)
@@ -82,75 +77,131 @@ def neutralise(text):
     return text.startswith(FORMULA_TRIGGERS)
 
 
-def _cell(sheet, value, column, bold):
-    if not bold and (value is None or (isinstance(value, str) and not neutralise(value))):
-        return value  # the writer makes a plain cell itself (faster)
-    if isinstance(value, Formula):
-        cell = WriteOnlyCell(sheet, value=value.text)
-        cell.number_format = FORMATS.get(value.kind, NUMBER_FORMAT)
-    elif isinstance(value, str):
-        cell = WriteOnlyCell(sheet)
-        cell.value = value
-        # openpyxl itself turns "=…" into a formula; force text and set Excel's quote prefix so
-        # that editing the cell in Excel or LibreOffice keeps it text too.
-        if neutralise(value):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    elif isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value).replace(tzinfo=None)
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value="Có" if value else None)
-    elif isinstance(value, int | Decimal):
-        cell = WriteOnlyCell(sheet, value=int(value))
-        cell.number_format = FORMATS.get(column.kind, NUMBER_FORMAT)
-    elif value is None:
-        cell = WriteOnlyCell(sheet)
-    else:
-        raise TypeError(f"Cannot write {type(value).__name__} to a sheet")
-    if bold:
-        cell.font = BOLD
-    return cell
+def _format_id(kind):
+    return xlsx.NUMBER_FORMAT_IDS[FORMATS.get(kind, NUMBER_FORMAT)]
+
+
+class CellEncoder:
+    """Turns a row of Python values into the XML of its cells, with the column's number format
+    for numbers, dd/mm/yyyy for dates, and Excel's quote prefix on formula-like text. The loop
+    is the hot path of every export (one pass per cell): plain type checks and string
+    formatting, no object per cell."""
+
+    def __init__(self, columns):
+        self.letters = [xlsx.column_letter(i) for i in range(1, len(columns) + 1)]
+        index = xlsx.STYLES.index
+        self.styles = {}
+        for bold in (False, True):
+            self.styles[bold] = {
+                "number": [index(_format_id(column.kind), bold) for column in columns],
+                "date": index(xlsx.DATE_DDMMYYYY, bold),
+                "quoted": index(xlsx.GENERAL, bold, quote=True),
+                "text": index(xlsx.GENERAL, bold) if bold else None,
+            }
+
+    @staticmethod
+    def text_cell(letter, row, value, text_style, quoted_style):
+        if not value:
+            return ""
+        style = quoted_style if value[0] in FORMULA_START else text_style
+        return (
+            f'<c r="{letter}{row}"{style} t="inlineStr"><is><t xml:space="preserve">'
+            f"{xlsx.escape_text(value)}</t></is></c>"
+        )
+
+    def encode(self, values, row, bold=False):
+        styles = self.styles[bold]
+        text_style = f' s="{styles["text"]}"' if bold else ""
+        quoted_style = f' s="{styles["quoted"]}"'
+        date_style = styles["date"]
+        escape = xlsx.escape_text
+        needs_escape = xlsx.NEEDS_ESCAPE.search
+        epoch = xlsx.WINDOWS_EPOCH_ORDINAL
+        parts = []
+        append = parts.append
+        for letter, number_style, value in zip(self.letters, styles["number"], values, strict=True):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    # The style is chosen on the text as stored (before any escaping).
+                    style = quoted_style if value[0] in FORMULA_START else text_style
+                    if needs_escape(value):
+                        value = escape(value)
+                    append(
+                        f'<c r="{letter}{row}"{style} t="inlineStr"><is><t xml:space="preserve">'
+                        f"{value}</t></is></c>"
+                    )
+                elif bold:
+                    append(f'<c r="{letter}{row}"{text_style}/>')
+            elif kind is datetime.date:
+                days = value.toordinal() - epoch
+                if days <= 60:
+                    days = xlsx.excel_serial(value)
+                append(f'<c r="{letter}{row}" s="{date_style}"><v>{days}</v></c>')
+            elif value is None:
+                if bold:
+                    append(f'<c r="{letter}{row}"{text_style}/>')
+            elif kind is int or kind is Decimal:
+                append(f'<c r="{letter}{row}" s="{number_style}"><v>{int(value)}</v></c>')
+            elif kind is datetime.datetime:
+                if timezone.is_aware(value):
+                    value = timezone.localtime(value).replace(tzinfo=None)
+                serial = xlsx.excel_serial(value)
+                append(f'<c r="{letter}{row}" s="{date_style}"><v>{serial}</v></c>')
+            elif kind is bool:
+                if value:
+                    append(f'<c r="{letter}{row}"{text_style} t="inlineStr"><is><t>Có</t></is></c>')
+                elif bold:
+                    append(f'<c r="{letter}{row}"{text_style}/>')
+            elif kind is Formula:
+                style = xlsx.STYLES.index(_format_id(value.kind), bold)
+                formula = escape(value.text.removeprefix("="))
+                append(f'<c r="{letter}{row}" s="{style}"><f>{formula}</f></c>')
+            elif isinstance(value, str):  # a str subclass, e.g. a choice label
+                append(self.text_cell(letter, row, str(value), text_style, quoted_style))
+            else:
+                raise TypeError(f"Cannot write {kind.__name__} to a sheet")
+        return "".join(parts)
 
 
 def write_sheet(workbook, exporter):
-    sheet = workbook.create_sheet(exporter.sheet_name[:31])
     columns = exporter.columns
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
-        header.append(cell)
-    sheet.append(header)
-    last_row = 1
+    sheet = workbook.add_sheet(exporter.sheet_name, [column.width for column in columns])
+    header_style = xlsx.STYLES.header
+    sheet.append_xml(
+        "".join(
+            f'<c r="{letter}1" s="{header_style}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{xlsx.escape_text(column.header)}</t></is></c>"
+            for letter, column in zip(sheet.letters, columns, strict=True)
+        )
+    )
+    encoder = CellEncoder(columns)
+    encode = encoder.encode
+    append = sheet.append_xml
+    row_number = 1
     for row in exporter.rows():
-        values, bold = (row.values, row.bold) if isinstance(row, Row) else (row, False)
-        sheet.append([_cell(sheet, v, c, bold) for v, c in zip(values, columns, strict=True)])
-        last_row += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
+        row_number += 1
+        if type(row) is Row:
+            append(encode(row.values, row_number, row.bold))
+        else:
+            append(encode(row, row_number))
+    sheet.auto_filter = f"A1:{sheet.letters[-1]}{row_number}"
 
 
 def write_xlsx(exporters):
     """Write the sheets into a temporary file and return it, rewound (stream it to the client)."""
-    workbook = Workbook(write_only=True)
-    for exporter in exporters:
-        write_sheet(workbook, exporter)
     output = tempfile.TemporaryFile()
-    workbook.save(output)
+    workbook = xlsx.Workbook(output)
+    try:
+        for exporter in exporters:
+            write_sheet(workbook, exporter)
+    except BaseException:
+        workbook.discard()
+        output.close()
+        raise
+    workbook.close()
     output.seek(0)
     return output
-
-
-def local_date(value):
-    return timezone.localtime(value).date() if value else None
 
 
 # ---- The sheets of the plan workbook ----------------------------------------------------------
@@ -363,10 +414,11 @@ class AllocationsExporter(Exporter):
 
 
 class NominationsExporter(Exporter):
-    """One row per nomination, streamed from the database."""
+    """One row per nomination, streamed from the database as plain values. With `every_year`,
+    the nominations of every plan year, with the year as the first column."""
 
     sheet_name = "Danh sách cử đi học"
-    columns = [
+    COLUMNS = [
         Column("Họ và tên", 26),
         Column("Ngày sinh", 12, DATE),
         Column("Giới tính", 8),
@@ -385,13 +437,13 @@ class NominationsExporter(Exporter):
         Column("Lý do chấp nhận cảnh báo", 30),
         Column("Ghi chú", 30),
     ]
+    YEAR_COLUMN = Column("Năm", 7, YEAR)
 
     chunk_size = 2000  # rows fetched at a time: memory is bounded by this, not by the total
 
-    def __init__(self, nominations):
-        self.nominations = nominations
-
-    # Plain values, not model instances: a row costs a tuple, not nine objects.
+    # Plain values, not model instances: a row costs a tuple, not nine objects. The dates of
+    # creation and update come as local dates from the database (TruncDate in the current
+    # time zone), not as datetimes to convert one by one.
     FIELDS = [
         "person__full_name",
         "person__date_of_birth",
@@ -406,45 +458,62 @@ class NominationsExporter(Exporter):
         "quota_line__study_mode",
         "training_class__name",
         "status",
-        "created_at",
-        "updated_at",
+        "created_day",
+        "updated_day",
         "eligibility_notes",
         "override_reason",
         "note",
     ]
+    YEAR_FIELD = "course__program__section__plan__year"
+    ORDER = ["unit__name", "person__sort_key", "person_id", "course_id", "pk"]
+
+    def __init__(self, nominations, *, every_year=False):
+        self.nominations = nominations
+        self.every_year = every_year
+        self.columns = [self.YEAR_COLUMN, *self.COLUMNS] if every_year else self.COLUMNS
+
+    def queryset(self):
+        fields, order = self.FIELDS, self.ORDER
+        if self.every_year:
+            fields, order = [self.YEAR_FIELD, *fields], [self.YEAR_FIELD, *order]
+        return (
+            self.nominations.annotate(
+                created_day=TruncDate("created_at"), updated_day=TruncDate("updated_at")
+            )
+            .order_by(*order)
+            .values_list(*fields)
+        )
 
     def rows(self):
         genders = dict(Person.Gender.choices)
         modes = dict(StudyMode.choices)
+        modes[None] = modes[""] = ""
         statuses = dict(Nomination.Status.choices)
-        rows = (
-            self.nominations.order_by(
-                "unit__name", "person__sort_key", "person_id", "course_id", "pk"
-            )
-            .values_list(*self.FIELDS)
-            .iterator(chunk_size=self.chunk_size)
-        )
-        for (
-            name,
-            born,
-            gender,
-            unit,
-            position,
-            section,
-            program_position,
-            program,
-            course,
-            institution,
-            mode,
-            training_class,
-            status,
-            created,
-            updated,
-            notes,
-            override,
-            note,
-        ) in rows:
-            yield [
+        every_year = self.every_year
+        for values in self.queryset().iterator(chunk_size=self.chunk_size):
+            if every_year:
+                year, *values = values
+            (
+                name,
+                born,
+                gender,
+                unit,
+                position,
+                section,
+                program_position,
+                program,
+                course,
+                institution,
+                mode,
+                training_class,
+                status,
+                created,
+                updated,
+                notes,
+                override,
+                note,
+            ) = values
+            row = [
                 name,
                 born,
                 genders.get(gender, gender),
@@ -454,15 +523,16 @@ class NominationsExporter(Exporter):
                 program,
                 course,
                 institution or "",
-                modes.get(mode, "") if mode else "",
+                modes.get(mode, ""),
                 training_class or "",
                 statuses.get(status, status),
-                local_date(created),
-                local_date(updated),
+                created,
+                updated,
                 notes,
                 override,
                 note,
             ]
+            yield [year, *row] if every_year else row
 
 
 def plan_nominations(plan, nominations):

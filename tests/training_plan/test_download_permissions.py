@@ -24,6 +24,7 @@ DOWNLOADS = [
     ("plan_results_pdf", [2021], STAFF, False),
     ("plan_results_xlsx", [2021], STAFF, False),
     ("plan_nominations_xlsx", [2021], EVERYONE, True),
+    ("nominations_all_years_xlsx", [], EVERYONE, True),
     ("class_learners_pdf", ["class"], EVERYONE, True),
     ("class_learners_xlsx", ["class"], EVERYONE, True),
     ("download_log", [], {"btc_user", "admin_user_2021"}, False),
