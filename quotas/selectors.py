@@ -238,8 +238,13 @@ def nomination_list_for_user(
     promoted = NominationTransition.objects.filter(
         nomination=OuterRef("pk"), reason=RESERVE_PROMOTION_REASON
     )
-    return nominations.annotate(from_reserve=Exists(promoted)).order_by(
-        "person__sort_key", "person_id", "course_id", "id"
+    # Only the joins the list shows: the plan's long texts and the program chain would be read
+    # and built into objects 50 times per page for nothing.
+    return (
+        nominations.select_related(None)
+        .select_related("person", "course", "unit", "quota_line__institution")
+        .annotate(from_reserve=Exists(promoted))
+        .order_by("person__sort_key", "person_id", "course_id", "id")
     )
 
 
