@@ -8,15 +8,11 @@ Excel exports all use it. Cancelled classes are left out: they will not spend mo
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from budget.models import BudgetBlock, BudgetLine, CostNorm
 from courses.models import Course, TrainingClass
-from courses.selectors import (
-    class_estimate_expression,
-    class_learner_count_expression,
-    learner_status_counts,
-)
+from courses.selectors import class_estimate_expression, learner_counts, learner_status_counts
 from quotas.models import Nomination
 from training_plan.models import Block
 
@@ -94,15 +90,15 @@ class Appendix:
         return any(row.is_illustrative for group in self.groups for row in group.rows)
 
 
-def appendix_classes(plan):
-    """Classes counted by the appendix (not cancelled), with estimate and learner count."""
-    return (
-        TrainingClass.objects.filter(course__program__section__plan=plan)
+def appendix_classes(courses):
+    """Classes counted by the appendix (not cancelled) of the given courses (of one plan), in plan
+    order, with their estimate and institution name. Each class's course (with its program and
+    section) is taken from `courses` rather than joined in: a few dozen courses, not one set of
+    objects per class."""
+    classes = list(
+        TrainingClass.objects.filter(course_id__in=list(courses))
         .exclude(status=TrainingClass.Status.CANCELLED)
-        .select_related("course__program__section", "institution")
-        .annotate(
-            estimate=class_estimate_expression(), learner_count=class_learner_count_expression()
-        )
+        .annotate(estimate=class_estimate_expression(), institution_name=F("institution__name"))
         .order_by(
             "course__program__section__position",
             "course__program__position",
@@ -111,11 +107,15 @@ def appendix_classes(plan):
             "code",
         )
     )
+    for training_class in classes:
+        training_class.course = courses[training_class.course_id]
+    return classes
 
 
 def appendix_for_plan(plan) -> Appendix:
     """The appendix of a plan: one row per class (not cancelled), grouped by budget block in
-    the order of section IV, with subtotals and the total. Two queries whatever the size.
+    the order of section IV, with subtotals and the total. Four queries whatever the size: the
+    blocks, the courses, the classes, and their learners counted in one grouped query.
 
     Learners: those enrolled, or the class's planned number while nobody is enrolled."""
     groups = {
@@ -126,14 +126,22 @@ def appendix_for_plan(plan) -> Appendix:
         )
         for budget_block in BudgetBlock.objects.filter(plan=plan).order_by("position")
     }
-    for training_class in appendix_classes(plan):
+    courses = {
+        course.pk: course
+        for course in Course.objects.filter(program__section__plan=plan).select_related(
+            "program__section"
+        )
+    }
+    classes = appendix_classes(courses)
+    learners = learner_counts(training_class.pk for training_class in classes)
+    for training_class in classes:
         program = training_class.course.program
         group = groups.get(program.block)
         if group is None:
             group = groups[program.block] = AppendixGroup(
                 block=program.block, label=Block(program.block).label, planned_total=None
             )
-        counted = training_class.learner_count
+        counted = learners.get(training_class.pk, 0)
         group.rows.append(
             AppendixRow(
                 number=0,
@@ -141,7 +149,7 @@ def appendix_for_plan(plan) -> Appendix:
                 section_roman=program.section.roman,
                 program=f"{program.number}. {program.name}",
                 course=training_class.course.name,
-                institution=training_class.institution.name,
+                institution=training_class.institution_name,
                 learners=counted or training_class.planned_learners,
                 learners_are_planned=not counted,
                 start_date=training_class.start_date,

@@ -139,6 +139,19 @@ def learner_status_counts(class_ids):
     return counts
 
 
+def learner_counts(class_ids):
+    """{class id: learners (enrolled, completed or not)} for the given class ids, in one grouped
+    query on the nominations alone (classes without learners are left out)."""
+    return dict(
+        Nomination.objects.filter(
+            training_class_id__in=list(class_ids), status__in=LEARNER_STATUSES
+        )
+        .order_by()
+        .values_list("training_class")
+        .annotate(n=Count("pk"))
+    )
+
+
 def plan_or_404(year):
     """The plan of a year (without its structure), or 404."""
     from training_plan.models import Plan

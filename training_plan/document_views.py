@@ -151,22 +151,25 @@ def dashboard(request, plan):
     context = {"plan": plan}
     if user.is_unit and user.organisation_id:
         unit = user.organisation
-        rows = progress.unit_progress(plan, unit=unit)
+        courses = progress.plan_courses(plan)
+        usage = progress.allocation_usage(plan, unit=unit, courses=courses)
+        rows = progress.unit_progress(plan, unit=unit, usage=usage)
         own = rows[0] if rows else progress.UnitProgress(label=unit.name, planned=0)
         context.update(
             unit=unit,
             unit_row=own,
             chart=progress.progress_chart(own, title=f"Tiến độ của {unit.name}"),
-            usage=progress.allocation_usage(plan, unit=unit),
-            status_counts=progress.unit_status_counts(plan, unit),
-            classes=progress.class_progress(plan, unit=unit),
+            usage=usage,
+            status_counts=progress.unit_status_counts(plan, unit, courses=courses),
+            classes=progress.class_progress(plan, unit=unit, courses=courses),
         )
         return render(request, "training_plan/dashboard_unit.html", context)
     if not user.sees_all_units:
         return render(request, "training_plan/dashboard_none.html", context)
     block = Block.STATE if user.is_snv else None
-    plan_progress = progress.plan_progress(plan, block=block)
-    units = progress.unit_progress(plan, block=block)
+    usage = progress.allocation_usage(plan, block=block)
+    plan_progress = progress.plan_progress(plan, block=block, usage=usage)
+    units = progress.unit_progress(plan, block=block, usage=usage)
     behind = progress.units_behind(units)
     context.update(
         focus_block=block,
@@ -191,11 +194,11 @@ def dashboard(request, plan):
 
 
 def results_context(plan):
-    plan_progress = progress.plan_progress(plan)
+    usage = progress.allocation_usage(plan)
     return {
         "plan": plan,
-        "progress": plan_progress,
-        "units": progress.unit_progress(plan),
+        "progress": progress.plan_progress(plan, usage=usage),
+        "units": progress.unit_progress(plan, usage=usage),
         "classes": progress.class_progress(plan),
     }
 

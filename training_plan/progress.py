@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 
 from budget.models import BudgetBlock, BudgetLine
-from courses.models import Program, StudyMode, TrainingClass
-from quotas.models import Allocation, Nomination
-from training_plan.models import Block
+from courses.models import Course, Program, StudyMode, TrainingClass
+from quotas.models import Allocation, Nomination, QuotaLine
+from training_plan.models import Block, Organisation
 
 # Nomination statuses counted at each stage of progress (cumulative: a completed nomination was
 # also nominated, approved and enrolled).
@@ -40,64 +40,93 @@ def stage_counts():
     }
 
 
-# Fields that name a row of allocation usage, as paths from a nomination and from an allocation.
-USAGE_FIELDS = {
-    "unit_id": ("unit_id", "unit_id"),
-    "unit_name": ("unit__name", "unit__name"),
-    "unit_block": ("unit__block", "unit__block"),
-    "section": (
-        "course__program__section__position",
-        "quota_line__course__program__section__position",
-    ),
-    "program_position": ("course__program__position", "quota_line__course__program__position"),
-    "program": ("course__program__name", "quota_line__course__program__name"),
-    "course_id": ("course_id", "quota_line__course_id"),
-    "course_position": ("course__position", "quota_line__course__position"),
-    "course": ("course__name", "quota_line__course__name"),
-    "quota_line_id": ("quota_line_id", "quota_line_id"),
-    "line_position": ("quota_line__position", "quota_line__position"),
-    "institution": ("quota_line__institution__name", "quota_line__institution__name"),
-    "study_mode": ("quota_line__study_mode", "quota_line__study_mode"),
-}
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI"]
 
 
-def allocation_usage(plan, *, unit=None, block=None):
+def plan_courses(plan, *, block=None):
+    """{course id: its position and name with its program's and section's} for the courses of
+    a plan (of one budget block if given). One query over a few dozen rows: the grouped
+    aggregates below count on the big tables by id alone and take their labels from here."""
+    courses = Course.objects.filter(program__section__plan=plan)
+    if block:
+        courses = courses.filter(program__block=block)
+    return {
+        row["id"]: row
+        for row in courses.order_by().values(
+            "id",
+            "position",
+            "name",
+            "program_id",
+            "program__position",
+            "program__name",
+            "program__section__position",
+        )
+    }
+
+
+def allocation_usage(plan, *, unit=None, block=None, courses=None):
     """Per unit and quota line (or course, for nominations outside any line): allocated seats
-    and the nominations that use them. Two grouped queries; the rows grow with units × lines,
-    never with nominations."""
-    allocations = Allocation.objects.filter(quota_line__course__program__section__plan=plan)
-    nominations = Nomination.objects.filter(
-        course__program__section__plan=plan, status__in=NOMINATED
-    )
+    and the nominations that use them. Five queries (four for one unit), whatever the number
+    of nominations: the courses (unless given: `plan_courses(plan, block=block)`) and quota
+    lines of the plan, allocations and nominations grouped by ids only, and the names of the
+    units."""
+    if courses is None:
+        courses = plan_courses(plan, block=block)
+    lines = {
+        row["id"]: row
+        for row in QuotaLine.objects.filter(course_id__in=list(courses))
+        .order_by()
+        .values("id", "course_id", "position", "institution__name", "study_mode")
+    }
+    allocations = Allocation.objects.filter(quota_line_id__in=list(lines))
+    nominations = Nomination.objects.filter(course_id__in=list(courses), status__in=NOMINATED)
     if unit is not None:
         allocations = allocations.filter(unit=unit)
         nominations = nominations.filter(unit=unit)
-    if block:
-        allocations = allocations.filter(quota_line__course__program__block=block)
-        nominations = nominations.filter(course__program__block=block)
     stages = stage_counts()
     rows = {}
-    paths = [paths[1] for paths in USAGE_FIELDS.values()]
-    for values in allocations.order_by().values(*paths).annotate(allocated=Sum("count")):
-        item = {name: values[path[1]] for name, path in USAGE_FIELDS.items()}
-        item.update(allocated=values["allocated"], **dict.fromkeys(stages, 0))
-        rows[(item["unit_id"], item["course_id"], item["quota_line_id"])] = item
-    paths = [paths[0] for paths in USAGE_FIELDS.values()]
-    for values in nominations.order_by().values(*paths).annotate(**stages):
+    for values in (
+        allocations.order_by().values("unit_id", "quota_line_id").annotate(allocated=Sum("count"))
+    ):
+        line = lines[values["quota_line_id"]]
+        key = (values["unit_id"], line["course_id"], values["quota_line_id"])
+        rows[key] = {"allocated": values["allocated"], **dict.fromkeys(stages, 0)}
+    for values in (
+        nominations.order_by().values("unit_id", "course_id", "quota_line_id").annotate(**stages)
+    ):
         key = (values["unit_id"], values["course_id"], values["quota_line_id"])
-        item = rows.get(key)
-        if item is None:
-            item = rows[key] = {name: values[path[0]] for name, path in USAGE_FIELDS.items()}
-            item["allocated"] = None
+        item = rows.setdefault(key, {"allocated": None})
         item.update({stage: values[stage] for stage in stages})
-    for item in rows.values():
-        item["number"] = f"{ROMAN[item['section']]}.{item['program_position']}"
-        item["unit_block"] = Block(item["unit_block"]).label if item["unit_block"] else ""
-        item["study_mode"] = StudyMode(item["study_mode"]).label if item["study_mode"] else ""
-        item["institution"] = item["institution"] or ""
+    if unit is not None:
+        units = {unit.pk: {"name": unit.name, "block": unit.block}}
+    else:
+        # Every organisation of the province (a few hundred rows at most), not the ids found:
+        # one query whether or not the plan has any activity yet.
+        units = {
+            row["id"]: row for row in Organisation.objects.order_by().values("id", "name", "block")
+        }
+    no_line = {"position": None, "institution__name": None, "study_mode": ""}
+    for (unit_id, course_id, line_id), item in rows.items():
+        unit_row, course, line = units[unit_id], courses[course_id], lines.get(line_id, no_line)
         allocated = item["allocated"]
-        item["remaining"] = None if allocated is None else max(allocated - item["nominated"], 0)
+        item.update(
+            unit_id=unit_id,
+            unit_name=unit_row["name"],
+            unit_block=Block(unit_row["block"]).label if unit_row["block"] else "",
+            section=course["program__section__position"],
+            program_id=course["program_id"],
+            program_position=course["program__position"],
+            program=course["program__name"],
+            course_id=course_id,
+            course_position=course["position"],
+            course=course["name"],
+            quota_line_id=line_id,
+            line_position=line["position"],
+            institution=line["institution__name"] or "",
+            study_mode=StudyMode(line["study_mode"]).label if line["study_mode"] else "",
+            number=f"{ROMAN[course['program__section__position']]}.{course['program__position']}",
+            remaining=None if allocated is None else max(allocated - item["nominated"], 0),
+        )
     return sorted(
         rows.values(),
         key=lambda item: (
@@ -207,25 +236,22 @@ class PlanProgress:
         return sum(item.classes_total for item in self.budget)
 
 
-def program_progress(plan, *, block=None):
-    """One row per program of sections II–III, in plan order. Three queries."""
+def program_progress(plan, *, block=None, usage=None):
+    """One row per program of sections II–III, in plan order: one query for the programs, the
+    counts summed from `usage` (`allocation_usage` of the same plan and block, computed here
+    unless the caller already has it). Every stage counted is a seat-holding status, so the
+    usage rows hold every nomination counted here."""
+    if usage is None:
+        usage = allocation_usage(plan, block=block)
     programs = Program.objects.filter(section__plan=plan).select_related("section")
-    allocations = Allocation.objects.filter(quota_line__course__program__section__plan=plan)
-    nominations = Nomination.objects.filter(course__program__section__plan=plan)
     if block:
         programs = programs.filter(block=block)
-        allocations = allocations.filter(quota_line__course__program__block=block)
-        nominations = nominations.filter(course__program__block=block)
-    allocated = dict(
-        allocations.order_by()
-        .values("quota_line__course__program")
-        .annotate(n=Sum("count"))
-        .values_list("quota_line__course__program", "n")
-    )
-    counts = {
-        row["course__program"]: row
-        for row in nominations.order_by().values("course__program").annotate(**stage_counts())
-    }
+    counts = {}
+    for item in usage:
+        total = counts.setdefault(item["program_id"], dict.fromkeys(COUNTS, 0))
+        total["allocated"] += item["allocated"] or 0
+        for name in COUNTS[1:]:
+            total[name] += item[name]
     rows = []
     for program in programs.order_by("section__position", "position"):
         row = Progress(
@@ -233,13 +259,11 @@ def program_progress(plan, *, block=None):
             number=program.number,
             planned=program.quantity,
             demand_driven=program.quantity is None,
-            allocated=allocated.get(program.pk) or 0,
             block=program.block,
             key=program,
         )
         for name, value in counts.get(program.pk, {}).items():
-            if name in COUNTS:
-                setattr(row, name, value)
+            setattr(row, name, value)
         rows.append(row)
     return rows
 
@@ -305,8 +329,8 @@ def budget_progress(plan, *, block=None):
     ]
 
 
-def plan_progress(plan, *, block=None):
-    programs = program_progress(plan, block=block)
+def plan_progress(plan, *, block=None, usage=None):
+    programs = program_progress(plan, block=block, usage=usage)
     blocks = block_rows(programs, blocks=[block] if block else None)
     return PlanProgress(
         programs=programs,
@@ -316,11 +340,14 @@ def plan_progress(plan, *, block=None):
     )
 
 
-def unit_progress(plan, *, unit=None, block=None):
+def unit_progress(plan, *, unit=None, block=None, usage=None):
     """One row per unit that has allocations or nominations in the plan (in the programs of one
-    budget block if given). Two queries."""
+    budget block if given), summed from `usage` (`allocation_usage` of the same plan, unit and
+    block, computed here unless the caller already has it). No query of its own."""
+    if usage is None:
+        usage = allocation_usage(plan, unit=unit, block=block)
     units = {}
-    for item in allocation_usage(plan, unit=unit, block=block):
+    for item in usage:
         row = units.get(item["unit_id"])
         if row is None:
             row = units[item["unit_id"]] = UnitProgress(
@@ -347,46 +374,58 @@ def units_behind(unit_rows, limit=None):
     return rows[:limit] if limit else rows
 
 
-def class_progress(plan, *, unit=None):
-    """Classes of the plan with their learners and results (of one unit's people if given).
-    One query."""
+def class_progress(plan, *, unit=None, courses=None):
+    """Classes of the plan with their learners and results; for one unit, only the classes with
+    learners of that unit, counting its people only. Two queries: the learners are counted on
+    the nominations alone, grouped by class id (`courses`: `plan_courses(plan)` when the caller
+    already has it)."""
     from courses.selectors import LEARNER_STATUSES
 
-    nominations = {"nominations__status__in": LEARNER_STATUSES}
-    if unit is not None:
-        nominations["nominations__unit"] = unit
-    condition = Q(**nominations)
-    classes = (
-        TrainingClass.objects.filter(course__program__section__plan=plan)
-        .select_related("course__program__section", "institution")
-        .annotate(
-            learners=Count("nominations", filter=condition),
-            completed=Count(
-                "nominations",
-                filter=condition & Q(nominations__status=Nomination.Status.COMPLETED),
-            ),
-            not_completed=Count(
-                "nominations",
-                filter=condition & Q(nominations__status=Nomination.Status.NOT_COMPLETED),
-            ),
-        )
-        .order_by(
-            "course__program__section__position",
-            "course__program__position",
-            "course__position",
-            "start_date",
-            "code",
-        )
+    classes = TrainingClass.objects.select_related(
+        "course__program__section", "institution"
+    ).order_by(
+        "course__program__section__position",
+        "course__program__position",
+        "course__position",
+        "start_date",
+        "code",
     )
+    nominations = Nomination.objects.filter(status__in=LEARNER_STATUSES)
+    if unit is None:
+        classes = list(classes.filter(course__program__section__plan=plan))
+        nominations = nominations.filter(training_class_id__in=[c.pk for c in classes])
+    else:
+        if courses is None:
+            courses = plan_courses(plan)
+        nominations = nominations.filter(unit=unit, training_class__course_id__in=list(courses))
+    counts = {
+        row["training_class_id"]: row
+        for row in nominations.order_by()
+        .values("training_class_id")
+        .annotate(
+            learners=Count("pk"),
+            completed=Count("pk", filter=Q(status=Nomination.Status.COMPLETED)),
+            not_completed=Count("pk", filter=Q(status=Nomination.Status.NOT_COMPLETED)),
+        )
+    }
     if unit is not None:
-        classes = classes.filter(learners__gt=0)
+        classes = list(classes.filter(pk__in=list(counts)))
+    for training_class in classes:
+        row = counts.get(training_class.pk, {})
+        training_class.learners = row.get("learners", 0)
+        training_class.completed = row.get("completed", 0)
+        training_class.not_completed = row.get("not_completed", 0)
     return classes
 
 
-def unit_status_counts(plan, unit):
-    """Nominations of one unit in the plan per status, in the order of the workflow. One query."""
+def unit_status_counts(plan, unit, *, courses=None):
+    """Nominations of one unit in the plan per status, in the order of the workflow. One query
+    on the nominations alone (`courses`: `plan_courses(plan)` when the caller already has it,
+    else one more)."""
+    if courses is None:
+        courses = plan_courses(plan)
     counts = dict(
-        Nomination.objects.filter(course__program__section__plan=plan, unit=unit)
+        Nomination.objects.filter(course_id__in=list(courses), unit=unit)
         .order_by()
         .values("status")
         .annotate(n=Count("pk"))

@@ -6,8 +6,14 @@ from django.db.models import Sum
 from budget.models import BudgetLine, CostNorm
 from budget.selectors import appendix_for_plan
 from courses.models import TrainingClass
-from quotas.models import QuotaLine
-from tests.class_helpers import add_line, make_class, state_course
+from quotas.models import Nomination, QuotaLine
+from tests.class_helpers import (
+    add_line,
+    approved_nominations,
+    enrol_directly,
+    make_class,
+    state_course,
+)
 from training_plan.models import Block
 
 pytestmark = pytest.mark.django_db
@@ -97,11 +103,38 @@ def test_appendix_rows_in_plan_order_with_running_numbers(plan_2021):
     assert sum(row.learners for row in appendix.groups[1].rows) == 1410
 
 
-def test_appendix_selector_runs_two_queries_at_any_size(plan_2021, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_appendix_selector_runs_four_queries_at_any_size(plan_2021, django_assert_num_queries):
+    # Blocks, courses, classes, and the learners of those classes in one grouped count.
+    with django_assert_num_queries(4):
         appendix_for_plan(plan_2021)
     for _ in range(10):
         add_line(make_class(state_course(plan_2021)), rate=1000)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         appendix = appendix_for_plan(plan_2021)
     assert appendix.row_count == 30
+
+
+def test_appendix_counts_the_learners_of_each_class(plan_2021):
+    """Enrolled, completed and not completed nominations are learners; a class without any shows
+    its planned number."""
+    course = state_course(plan_2021)
+    taught = make_class(course, planned_learners=25, capacity=40)
+    add_line(taught, rate=1000)
+    empty = make_class(course, planned_learners=12)
+    add_line(empty, rate=1000)
+    enrolled, completed, failed, withdrawn = (approved_nominations(course, n) for n in (3, 2, 1, 4))
+    enrol_directly(taught, enrolled + completed + failed + withdrawn)
+    statuses = {
+        Nomination.Status.COMPLETED: completed,
+        Nomination.Status.NOT_COMPLETED: failed,
+        Nomination.Status.WITHDRAWN: withdrawn,
+    }
+    for status, nominations in statuses.items():
+        Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(status=status)
+    approved_nominations(course, 5)  # approved, in no class
+
+    rows = {
+        row.training_class.pk: row for g in appendix_for_plan(plan_2021).groups for row in g.rows
+    }
+    assert (rows[taught.pk].learners, rows[taught.pk].learners_are_planned) == (6, False)
+    assert (rows[empty.pk].learners, rows[empty.pk].learners_are_planned) == (12, True)
