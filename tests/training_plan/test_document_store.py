@@ -3,8 +3,12 @@ an unchanged document is served without WeasyPrint, a change of the data renders
 store stays bounded, and the download log and the units' scopes are unaffected."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -181,3 +185,17 @@ def test_class_list_served_from_the_store_is_still_logged_and_scoped(
     assert "Người Sơn Tịnh" in text
     assert "Người Bình Sơn" not in text
     assert DownloadLog.objects.filter(user=unit_b_user, filename=filename).count() == 1
+
+
+def test_the_wsgi_application_loads_weasyprint_before_gunicorn_forks_its_workers():
+    """gunicorn imports the application once in its master (preload_app): WeasyPrint, a second to
+    import, comes with it, so a worker's first PDF does not wait for it."""
+    code = "import sys, training_plan.wsgi; print('weasyprint' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, DEBUG="1"),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split()[-1:] == ["True"], result.stderr
