@@ -1,14 +1,21 @@
 """The plan as an official document (Hướng dẫn 36-HD/VPTW): PDF by WeasyPrint from a template,
 and the same content as an editable Word file. Every figure comes from the data."""
 
+import datetime
+import hashlib
 import io
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from budget.selectors import appendix_for_plan
 from training_plan import selectors
+from training_plan.models import RenderedDocument
 from training_plan.text import format_number, money_in_words
 
 BLANK_NUMBER = "\u00a0" * 6  # “Số      -KH/TU” while the plan has no number
@@ -126,12 +133,61 @@ def _refuse_fetch(url, *args, **kwargs):
     raise ValueError(f"Tài liệu không được tải tài nguyên ngoài: {url}")
 
 
+# Rendered PDFs kept in the database (RenderedDocument): at most this many, none older.
+STORE_MAX_ENTRIES = 100
+STORE_MAX_AGE = datetime.timedelta(days=30)
+
+
+@cache
+def renderer():
+    """What besides the HTML decides the PDF's bytes: part of the key, so that an upgrade of
+    WeasyPrint renders again. Bump the suffix when the render options below change."""
+    return f"weasyprint {version('weasyprint')}/1"
+
+
+def document_key(template_name, html):
+    digest = hashlib.sha256()
+    for part in (template_name, renderer(), html):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def render_pdf(template_name, context):
-    """Render a print template to PDF bytes (WeasyPrint is slow to import: import it here)."""
+    """Render a print template to PDF bytes. The same HTML gives the same PDF, so a document
+    rendered before is served from the store without WeasyPrint (several seconds for a plan)."""
+    html = render_to_string(template_name, context)
+    key = document_key(template_name, html)
+    stored = RenderedDocument.objects.filter(key=key).values_list("content", flat=True).first()
+    if stored is not None:
+        return bytes(stored)
+    pdf = write_pdf(html)
+    store(key, template_name, pdf)
+    return pdf
+
+
+def write_pdf(html):
+    """WeasyPrint is slow to import: import it here, only when a document is rendered."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_refuse_fetch).write_pdf()
+
+
+def store(key, template_name, pdf):
+    """Keep a rendered PDF and prune the store to its bounds. Another server may have stored the
+    same document meanwhile: its copy is the same bytes, keep it."""
+    try:
+        with transaction.atomic():
+            RenderedDocument.objects.create(key=key, kind=template_name, content=pdf)
+    except IntegrityError:
+        return
+    documents = RenderedDocument.objects.all()
+    documents.filter(created_at__lt=timezone.now() - STORE_MAX_AGE).delete()
+    surplus = list(
+        documents.order_by("-created_at", "-pk").values_list("pk", flat=True)[STORE_MAX_ENTRIES:]
+    )
+    if surplus:
+        documents.filter(pk__in=surplus).delete()
 
 
 def plan_pdf(year):

@@ -502,3 +502,23 @@ class DownloadLog(models.Model):
 
     def __str__(self):
         return f"{self.username} — {self.filename}"
+
+
+class RenderedDocument(models.Model):
+    """A PDF as WeasyPrint rendered it, keyed by the SHA-256 of the HTML it was rendered from.
+
+    The PDF depends only on that HTML (and the renderer), so a download of an unchanged document
+    is served from here without rendering again; kept in the database so that every application
+    server shares it. Bounded: `training_plan.documents` prunes it on every store."""
+
+    key = models.CharField("khóa", max_length=64, unique=True)
+    kind = models.CharField("mẫu tài liệu", max_length=100)
+    content = models.BinaryField("nội dung")
+    created_at = models.DateTimeField("thời điểm tạo", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "tài liệu đã kết xuất"
+        verbose_name_plural = "tài liệu đã kết xuất"
+
+    def __str__(self):
+        return f"{self.kind} — {self.key[:12]}"

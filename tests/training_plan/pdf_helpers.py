@@ -1,15 +1,39 @@
 """Read PDFs and Word files back in tests: text per page (pdftotext) and page sizes (pypdf)."""
 
+import functools
 import io
+import shutil
 import subprocess
 import tempfile
 
+import pytest
 from pypdf import PdfReader
+
+
+@functools.cache
+def document_font_missing() -> bool:
+    """The documents are set in Liberation Serif 2 (Times New Roman's metrics, with the Vietnamese
+    letters) and their tables are sized for it; with a wider fallback font long figures wrap
+    inside their cells."""
+    if not shutil.which("fc-match"):
+        return False  # cannot tell: let the tests say what they find
+    found = subprocess.run(
+        ["fc-match", "-f", "%{family}", "Liberation Serif:charset=1ea1"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return "Liberation Serif" not in found
 
 
 def pdf_pages(content: bytes) -> list[str]:
     """The text of every page, whitespace collapsed (pdftotext keeps the reading order and puts
     the page number, at the top of the page, first)."""
+    if document_font_missing():
+        pytest.fail(
+            "Tài liệu PDF dùng phông Liberation Serif 2 (đủ chữ tiếng Việt), máy này chưa có: "
+            "apt-get install fonts-liberation2.",
+            pytrace=False,
+        )
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(content)
         handle.flush()
