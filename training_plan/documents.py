@@ -153,10 +153,13 @@ def document_key(template_name, html):
     return digest.hexdigest()
 
 
-def render_pdf(template_name, context):
-    """Render a print template to PDF bytes. The same HTML gives the same PDF, so a document
-    rendered before is served from the store without WeasyPrint (several seconds for a plan)."""
+def render_pdf(template_name, context, *, keep=False):
+    """Render a print template to PDF bytes. The same HTML gives the same PDF, so with `keep` a
+    document rendered before is served from the store without WeasyPrint (several seconds for a
+    plan). Only documents without personal data are kept: a name must not outlive its person."""
     html = render_to_string(template_name, context)
+    if not keep:
+        return write_pdf(html)
     key = document_key(template_name, html)
     stored = RenderedDocument.objects.filter(key=key).values_list("content", flat=True).first()
     if stored is not None:
@@ -191,11 +194,11 @@ def store(key, template_name, pdf):
 
 
 def plan_pdf(year):
-    return render_pdf("documents/plan.html", plan_document_context(year))
+    return render_pdf("documents/plan.html", plan_document_context(year), keep=True)
 
 
 def appendix_pdf(year):
-    return render_pdf("documents/appendix.html", plan_document_context(year))
+    return render_pdf("documents/appendix.html", plan_document_context(year), keep=True)
 
 
 # ---- Word -------------------------------------------------------------------------------------
