@@ -165,6 +165,27 @@ class CellEncoder:
 
 
 def write_sheet(workbook, exporter):
+    """The exporter's rows under its header; past Excel's row limit (a national export) the rows
+    go on in a sheet of the same name with “(2)”, “(3)”… and the header again."""
+    columns = exporter.columns
+    encoder = CellEncoder(columns)
+    encode = encoder.encode
+    sheet = _start_sheet(workbook, exporter)
+    row_number = 1
+    for row in exporter.rows():
+        if row_number == xlsx.MAX_ROWS:
+            sheet.auto_filter = f"A1:{sheet.letters[-1]}{row_number}"
+            sheet = _start_sheet(workbook, exporter)
+            row_number = 1
+        row_number += 1
+        if type(row) is Row:
+            sheet.append_xml(encode(row.values, row_number, row.bold))
+        else:
+            sheet.append_xml(encode(row, row_number))
+    sheet.auto_filter = f"A1:{sheet.letters[-1]}{row_number}"
+
+
+def _start_sheet(workbook, exporter):
     columns = exporter.columns
     sheet = workbook.add_sheet(exporter.sheet_name, [column.width for column in columns])
     header_style = xlsx.STYLES.header
@@ -175,17 +196,7 @@ def write_sheet(workbook, exporter):
             for letter, column in zip(sheet.letters, columns, strict=True)
         )
     )
-    encoder = CellEncoder(columns)
-    encode = encoder.encode
-    append = sheet.append_xml
-    row_number = 1
-    for row in exporter.rows():
-        row_number += 1
-        if type(row) is Row:
-            append(encode(row.values, row_number, row.bold))
-        else:
-            append(encode(row, row_number))
-    sheet.auto_filter = f"A1:{sheet.letters[-1]}{row_number}"
+    return sheet
 
 
 def write_xlsx(exporters):

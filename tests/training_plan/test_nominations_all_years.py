@@ -157,3 +157,20 @@ def test_the_nominations_list_links_to_it(request, client, persona, plan_2021):
     content = response.content.decode()
     assert reverse(URL_NAME) in content
     assert "Tải Excel tất cả các năm" in content
+
+
+def test_past_excels_row_limit_the_rows_go_on_in_a_second_sheet(
+    client, btc_user, two_years, monkeypatch
+):
+    """A national export holds more rows than an Excel sheet (1.048.576): the rows continue in
+    “… (2)” under the same header instead of failing. Here the limit is made 6 rows."""
+    monkeypatch.setattr(exports.xlsx, "MAX_ROWS", 6)
+    workbook = download(client, btc_user)
+    assert workbook.sheetnames == [SHEET, f"{SHEET} (2)"]
+    first = list(workbook[SHEET].iter_rows(values_only=True))
+    second = list(workbook[f"{SHEET} (2)"].iter_rows(values_only=True))
+    assert list(first[0]) == list(second[0]) == HEADER
+    assert (len(first), len(second)) == (6, 4)  # 8 nominations: 5 + 3 under their headers
+    assert workbook[f"{SHEET} (2)"].auto_filter.ref == "A1:R4"
+    names = [row[1] for row in first[1:] + second[1:]]
+    assert len(set(names)) == 8
