@@ -1,9 +1,28 @@
 """Pagination of wide, joined lists on large tables."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+COUNT_CAP = 100_000
 
 
-class DeferredJoinPaginator(Paginator):
+class CappedCountPaginator(Paginator):
+    """Counts at most `count_cap` + 1 rows. COUNT(*) of a national list (2.000.000 people,
+    500.000 nominations a year) is 120–140 ms of every page, nearly all of its SQL; nobody pages
+    past 2.000 pages. Above the cap the list says “more than 100.000” and asks to filter."""
+
+    count_cap = COUNT_CAP
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.count_cap + 1].count()
+
+    @property
+    def count_is_capped(self):
+        return self.count > self.count_cap
+
+
+class DeferredJoinPaginator(CappedCountPaginator):
     """A page of a queryset with many joins (select_related, annotations): first the page's ids
     with a narrow query sorted the same way, then only those rows with all their joins.
 

@@ -2,7 +2,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from quotas.selectors import nominations_for_user
@@ -10,6 +9,7 @@ from training_plan import document_views, selectors
 from training_plan.access import WRITE_ROLES, require_roles, sees_identity_numbers
 from training_plan.forms import PersonFilterForm, PersonForm
 from training_plan.history import history_rows
+from training_plan.pagination import CappedCountPaginator
 from training_plan.services import person_create, person_update
 
 
@@ -45,7 +45,7 @@ PEOPLE_PER_PAGE = 50
 def person_list(request):
     form = PersonFilterForm(request.GET or None, user=request.user)
     people = form.filter(selectors.people_for_user(request.user)).order_by("sort_key", "id")
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training_plan/person_list.html",

@@ -30,3 +30,40 @@ def test_pages_equal_django_paginator_pages(plan_2021, btc_user):
     last = deferred.page(4)
     assert len(last) == 3 and last[0].person.full_name  # joined rows come with the page
     assert hasattr(last[0], "from_reserve")  # annotations kept
+
+
+def test_counts_stop_at_the_cap_and_the_pages_say_so(client, plan_2021, btc_user, monkeypatch):
+    """COUNT(*) of a national list is most of its SQL: the lists count at most cap + 1 rows and
+    then read “hơn …” without a last page. Here the cap is 3 rows, the people's pages 2 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.helpers import client_for, page_text
+    from tests.quotas.factories import PersonFactory
+    from training_plan.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 3)
+    monkeypatch.setattr("training_plan.views.PEOPLE_PER_PAGE", 2)
+    unit = org("huyen-uy-binh-son")
+    for index in range(6):
+        PersonFactory(full_name=f"Người {index:03d}", organisation=unit)
+    client_for(client, btc_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("person_list"))
+    text = page_text(response)
+    count_sql = next(q["sql"] for q in queries if "COUNT(" in q["sql"].upper())
+    assert "LIMIT 4" in count_sql
+    assert "Tìm thấy hơn 3 người · trang 1. Hãy lọc" in text
+    assert ">Cuối</a>" not in response.content.decode() and ">Sau</a>" in response.content.decode()
+    assert len(client.get(reverse("person_list"), {"page": 2}).context["page"]) > 0
+
+    course = course_of(plan_2021, 2, 3)
+    for index in range(5):
+        NominationFactory(unit=unit, course=course, person__full_name=f"Học viên {index}")
+    text = page_text(client.get(reverse("nomination_list")))
+    assert "Hơn 3 hồ sơ · trang 1. Hãy lọc để thu hẹp danh sách." in text
+
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 1000)
+    text = page_text(client.get(reverse("nomination_list")))
+    assert "5 hồ sơ" in text and "Hơn" not in text
