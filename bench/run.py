@@ -321,8 +321,7 @@ def queries_and_floor(path, username):
 
 CHILD = r"""
 import os, resource, sys, time
-import django
-django.setup()
+import training_plan.wsgi  # as gunicorn loads it: Django set up, WeasyPrint imported
 from django.test import Client
 from training_plan.models import User
 client = Client(HTTP_HOST="127.0.0.1")
@@ -792,7 +791,16 @@ def main():
                 missing.append(label)
                 continue
             log(f"{label}: {path}")
-            exports.append((label, export_in_subprocess(env, path, "btc")))
+            if "PDF" not in label:
+                exports.append((label, export_in_subprocess(env, path, "btc")))
+                continue
+            # The plan's PDFs are stored once rendered: the first download after a change of
+            # the plan renders (cold), the next ones are served from the store.
+            from training_plan.models import RenderedDocument
+
+            RenderedDocument.objects.all().delete()
+            exports.append((f"{label}, rendered", export_in_subprocess(env, path, "btc")))
+            exports.append((f"{label}, stored", export_in_subprocess(env, path, "btc")))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -15,7 +15,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.count_cap + 1].count()
+        # Without the order and the annotations: the subquery only has to find cap + 1 rows.
+        return self.object_list.order_by().values("pk")[: self.count_cap + 1].count()
 
     @property
     def count_is_capped(self):
