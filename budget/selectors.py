@@ -12,7 +12,12 @@ from django.db.models import Count, F, Q
 
 from budget.models import BudgetBlock, BudgetLine, CostNorm
 from courses.models import Course, TrainingClass
-from courses.selectors import class_estimate_expression, learner_counts, learner_status_counts
+from courses.selectors import (
+    CLASS_ORDER,
+    class_estimate_expression,
+    learner_counts,
+    learner_status_counts,
+)
 from quotas.models import Nomination
 from training_plan.models import Block
 
@@ -99,13 +104,7 @@ def appendix_classes(courses):
         TrainingClass.objects.filter(course_id__in=list(courses))
         .exclude(status=TrainingClass.Status.CANCELLED)
         .annotate(estimate=class_estimate_expression(), institution_name=F("institution__name"))
-        .order_by(
-            "course__program__section__position",
-            "course__program__position",
-            "course__position",
-            "start_date",
-            "code",
-        )
+        .order_by(*CLASS_ORDER)
     )
     for training_class in classes:
         training_class.course = courses[training_class.course_id]
@@ -244,13 +243,7 @@ def block_review(plan, block):
         )
         .select_related("course__program__section", "institution")
         .annotate(estimate=class_estimate_expression())
-        .order_by(
-            "course__program__section__position",
-            "course__program__position",
-            "course__position",
-            "start_date",
-            "code",
-        )
+        .order_by(*CLASS_ORDER)
     )
     counts = learner_status_counts(c.pk for c in classes)
     rows = [ReviewRow(training_class=c, counts=counts.get(c.pk, {})) for c in classes]

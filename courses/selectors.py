@@ -21,6 +21,16 @@ NOT_MANAGER_MESSAGE = (
 )
 
 
+# Classes in the plan's order: section, program, course, then by start date.
+CLASS_ORDER = [
+    "course__program__section__position",
+    "course__program__position",
+    "course__position",
+    "start_date",
+    "code",
+]
+
+
 def class_estimate_expression():
     """The sum of a class's budget lines in whole đồng (0 without lines), as a subquery.
 
@@ -59,13 +69,7 @@ def classes_for_plan(plan):
         .annotate(
             estimate=class_estimate_expression(), learner_count=class_learner_count_expression()
         )
-        .order_by(
-            "course__program__section__position",
-            "course__program__position",
-            "course__position",
-            "start_date",
-            "code",
-        )
+        .order_by(*CLASS_ORDER)
     )
 
 

@@ -216,12 +216,12 @@ def class_enrol(*, training_class: TrainingClass, nomination_ids, actor) -> int:
             )
         for nomination in nominations:
             nomination.training_class = current
-            nomination.save(update_fields=["training_class", "updated_at"])
             nomination_set_status(
                 nomination=nomination,
                 to_status=Nomination.Status.ENROLLED,
                 actor=actor,
                 reason=f"Xếp vào lớp {current.name}",
+                update_fields=["training_class"],
             )
     return len(nominations)
 
@@ -244,12 +244,12 @@ def class_unenrol(*, training_class: TrainingClass, nomination_id: int, actor) -
             f"{nomination.person.full_name} đã có kết quả học tập; không rút khỏi lớp được."
         )
     nomination.training_class = None
-    nomination.save(update_fields=["training_class", "updated_at"])
     nomination_set_status(
         nomination=nomination,
         to_status=Nomination.Status.APPROVED,
         actor=actor,
         reason=f"Rút khỏi lớp {training_class.name}",
+        update_fields=["training_class"],
     )
     return nomination
 
@@ -320,12 +320,12 @@ def class_cancel(*, training_class: TrainingClass, actor, reason: str = "") -> i
         note = f"Lớp {current.name} bị hủy" + (f": {reason.strip()}" if reason.strip() else "")
         for nomination in nominations:
             nomination.training_class = None
-            nomination.save(update_fields=["training_class", "updated_at"])
             nomination_set_status(
                 nomination=nomination,
                 to_status=Nomination.Status.APPROVED,
                 actor=actor,
                 reason=note,
+                update_fields=["training_class"],
             )
         current.status = TrainingClass.Status.CANCELLED
         if reason.strip():

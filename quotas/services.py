@@ -521,16 +521,29 @@ def duplicate_message(person, course, existing=None):
     )
 
 
-def _validate_target(course, quota_line):
-    plan = _plan_of(course)
+OWN_UNIT_ONLY = "Đơn vị chỉ được cử cán bộ của đơn vị mình."
+
+
+def _refuse_closed_plan(plan):
     if plan.status == Plan.Status.CLOSED:
         raise NominationRefused(f"Kế hoạch năm {plan.year} đã kết thúc, không nhận hồ sơ mới.")
+
+
+def _line_refusal(course, quota_line, *, course_has_lines):
+    """Why the quota line does not fit the course, or ""."""
     if quota_line is not None and quota_line.course_id != course.pk:
-        raise NominationRefused("Dòng chỉ tiêu không thuộc khóa đã chọn.")
-    if quota_line is None and course.quota_lines.exists():
-        raise NominationRefused(
-            "Khóa này có chỉ tiêu theo cơ sở đào tạo và hệ học: hãy chọn dòng chỉ tiêu."
-        )
+        return "Dòng chỉ tiêu không thuộc khóa đã chọn."
+    if quota_line is None and course_has_lines:
+        return "Khóa này có chỉ tiêu theo cơ sở đào tạo và hệ học: hãy chọn dòng chỉ tiêu."
+    return ""
+
+
+def _validate_target(course, quota_line):
+    _refuse_closed_plan(_plan_of(course))
+    has_lines = quota_line is None and course.quota_lines.exists()
+    refusal = _line_refusal(course, quota_line, course_has_lines=has_lines)
+    if refusal:
+        raise NominationRefused(refusal)
 
 
 def _insert(nomination, actor):
@@ -553,7 +566,7 @@ def _prepare(*, actor, person, course, quota_line, training_months, commitment_m
     if not may_create_nominations(actor):
         raise NominationRefused("Tài khoản của bạn không được lập hồ sơ cử đi học.")
     if not acts_for_unit(actor, person.organisation_id):
-        raise NominationRefused("Đơn vị chỉ được cử cán bộ của đơn vị mình.")
+        raise NominationRefused(OWN_UNIT_ONLY)
     _validate_target(course, quota_line)
     existing = _live_duplicate(person, course)
     if existing is not None:
@@ -921,8 +934,7 @@ def _insert_imported(*, actor, plan, rows, submit):
     ≈8 per row keep a 5.000-row import within seconds. The unique constraint stays the last word
     on a duplicate inserted meanwhile by a request that does not take the seat locks.
     """
-    if plan.status == Plan.Status.CLOSED:
-        raise NominationRefused(f"Kế hoạch năm {plan.year} đã kết thúc, không nhận hồ sơ mới.")
+    _refuse_closed_plan(plan)
     courses_with_lines = set(
         QuotaLine.objects.filter(course_id__in={row.course.pk for row in rows})
         .values_list("course_id", flat=True)
@@ -932,22 +944,19 @@ def _insert_imported(*, actor, plan, rows, submit):
     status = S.SUBMITTED if submit else S.DRAFT
     nominations = []
     for row in rows:
-        line = row.quota_line
-        if not acts_for_unit(actor, row.person.organisation_id):
-            refusal = "Đơn vị chỉ được cử cán bộ của đơn vị mình."
-        elif line is not None and line.course_id != row.course.pk:
-            refusal = "Dòng chỉ tiêu không thuộc khóa đã chọn."
-        elif line is None and row.course.pk in courses_with_lines:
-            refusal = "Khóa này có chỉ tiêu theo cơ sở đào tạo và hệ học: hãy chọn dòng chỉ tiêu."
+        if acts_for_unit(actor, row.person.organisation_id):
+            refusal = _line_refusal(
+                row.course, row.quota_line, course_has_lines=row.course.pk in courses_with_lines
+            )
         else:
-            refusal = ""
+            refusal = OWN_UNIT_ONLY
         if refusal:
             raise NominationRefused(f"Dòng {row.number}: {refusal}")
         nominations.append(
             Nomination(
                 person=row.person,
                 course=row.course,
-                quota_line=line,
+                quota_line=row.quota_line,
                 unit_id=row.person.organisation_id,
                 status=status,
                 training_months=row.training_months,

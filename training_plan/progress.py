@@ -379,17 +379,11 @@ def class_progress(plan, *, unit=None, courses=None):
     learners of that unit, counting its people only. Two queries: the learners are counted on
     the nominations alone, grouped by class id (`courses`: `plan_courses(plan)` when the caller
     already has it)."""
-    from courses.selectors import LEARNER_STATUSES
+    from courses.selectors import CLASS_ORDER, LEARNER_STATUSES
 
     classes = TrainingClass.objects.select_related(
         "course__program__section", "institution"
-    ).order_by(
-        "course__program__section__position",
-        "course__program__position",
-        "course__position",
-        "start_date",
-        "code",
-    )
+    ).order_by(*CLASS_ORDER)
     nominations = Nomination.objects.filter(status__in=LEARNER_STATUSES)
     if unit is None:
         classes = list(classes.filter(course__program__section__plan=plan))
