@@ -5,7 +5,6 @@ import re
 from django import forms
 
 from budget.models import BudgetLine, CostNorm
-from courses.forms import DateInput
 from training_plan.models import LegalDocument
 from training_plan.text import format_number
 
@@ -125,8 +124,3 @@ class BudgetLineForm(forms.Form):
         if line.norm_id:
             initial["rate"] = None
         return initial
-
-
-class PlanIssueForm(forms.Form):
-    number = forms.CharField(label="Số, ký hiệu", max_length=60, help_text="Ví dụ “25-KH/TU”.")
-    issue_date = forms.DateField(label="Ngày ban hành", widget=DateInput())

@@ -8,17 +8,16 @@ Excel exports all use it. Cancelled classes are left out: they will not spend mo
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 
 from budget.models import BudgetBlock, BudgetLine, CostNorm
 from courses.models import Course, TrainingClass
-from courses.selectors import (
-    CLASS_ORDER,
-    class_estimate_expression,
-    learner_counts,
-    learner_status_counts,
-)
+from courses.selectors import CLASS_ORDER, NOT_MANAGER_MESSAGE
 from quotas.models import Nomination
+from quotas.selectors import class_learner_count_expression, learner_counts, learner_status_counts
 from training_plan.models import Block
 
 
@@ -198,8 +197,6 @@ def budget_line_for_user(user, pk, *, write=False):
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from courses.selectors import NOT_MANAGER_MESSAGE
-
     line = (
         BudgetLine.objects.select_related("norm", "training_class__course__program__section__plan")
         .filter(pk=pk)
@@ -274,3 +271,52 @@ def block_review(plan, block):
             estimate_total - budget_block.planned_total if budget_block is not None else None
         ),
     }
+
+
+def class_estimate_expression():
+    """The sum of a class's budget lines in whole đồng (0 without lines), as a subquery.
+
+    Cast to bigint: PostgreSQL's SUM(bigint) is numeric, which would come back as a Decimal.
+    """
+    from budget.models import BudgetLine
+
+    total = (
+        BudgetLine.objects.filter(training_class=OuterRef("pk"))
+        .order_by()
+        .values("training_class")
+        .annotate(total=Sum(BudgetLine.amount_expression()))
+        .values("total")
+    )
+    return Cast(Coalesce(Subquery(total), Value(0)), BigIntegerField())
+
+
+def classes_for_plan(plan):
+    """Every class of a plan with its estimate and learner count (one query).
+
+    Classes are not personal data: every role reads them; learners are scoped separately."""
+    return (
+        TrainingClass.objects.filter(course__program__section__plan=plan)
+        .select_related("course__program__section", "institution")
+        .annotate(
+            estimate=class_estimate_expression(), learner_count=class_learner_count_expression()
+        )
+        .order_by(*CLASS_ORDER)
+    )
+
+
+def training_class_for_user(user, pk, *, write=False):
+    """One class, or 404; with `write`, 403 unless the user manages the class's block
+    (BTC the Party block, SNV the State block)."""
+    training_class = (
+        TrainingClass.objects.select_related("course__program__section__plan", "institution")
+        .annotate(
+            estimate=class_estimate_expression(), learner_count=class_learner_count_expression()
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if training_class is None:
+        raise Http404("Không tìm thấy lớp.")
+    if write and not user.reviews_block(training_class.block):
+        raise PermissionDenied(NOT_MANAGER_MESSAGE)
+    return training_class

@@ -1,8 +1,23 @@
 from django.urls import path
 
-from budget import views
+from budget import class_views, views
 
 urlpatterns = [
+    # Classes
+    path("classes/", class_views.class_list_current, name="class_list_current"),
+    path("plans/<int:year>/classes/", class_views.class_list, name="class_list"),
+    path("plans/<int:year>/classes/new/", class_views.class_create, name="class_create"),
+    path("classes/<int:pk>/", class_views.class_detail, name="class_detail"),
+    path("classes/<int:pk>/edit/", class_views.class_edit, name="class_edit"),
+    path("classes/<int:pk>/enrol/", class_views.class_enrol, name="class_enrol"),
+    path(
+        "classes/<int:pk>/learners/<int:nomination_pk>/remove/",
+        class_views.class_unenrol,
+        name="class_unenrol",
+    ),
+    path("classes/<int:pk>/results/", class_views.class_results, name="class_results"),
+    path("classes/<int:pk>/cancel/", class_views.class_cancel, name="class_cancel"),
+    # Budget
     path("budget/", views.budget_current, name="budget_current"),
     path("budget/appendix/", views.appendix_current, name="appendix_current"),
     path("plans/<int:year>/budget/", views.budget_overview, name="budget_overview"),
@@ -14,7 +29,4 @@ urlpatterns = [
     path("classes/<int:pk>/budget-lines/new/", views.budget_line_create, name="budget_line_create"),
     path("budget-lines/<int:pk>/edit/", views.budget_line_edit, name="budget_line_edit"),
     path("budget-lines/<int:pk>/delete/", views.budget_line_delete, name="budget_line_delete"),
-    path("plans/<int:year>/check/", views.plan_check_view, name="plan_check"),
-    path("plans/<int:year>/issue/", views.plan_issue_view, name="plan_issue"),
-    path("plans/<int:year>/copy/", views.plan_copy_view, name="plan_copy"),
 ]

@@ -8,20 +8,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from budget import selectors, services
-from budget.forms import BudgetLineForm, CostNormForm, PlanIssueForm
-from courses.selectors import latest_plan, plan_exists, plan_or_404, training_class_for_user
+from budget.forms import BudgetLineForm, CostNormForm
+from budget.selectors import training_class_for_user
 from training_plan.access import require_roles
 from training_plan.models import Block, User
-from training_plan.plan_check import check_plan
-from training_plan.services import PlanCheckFailed, plan_copy_to_year, plan_issue
+from training_plan.selectors import latest_plan, plan_or_404
 from training_plan.text import format_money
+from training_plan.web import error_text
 
 READ_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.LEADERSHIP)
 NORM_EDITORS = (User.Role.BTC, User.Role.SNV)
-
-
-def error_text(error):
-    return " ".join(error.messages)
 
 
 def _latest(name):
@@ -211,60 +207,3 @@ def budget_line_delete(request, pk):
 
 
 # Plan life cycle ------------------------------------------------------------------------------
-
-
-@require_roles(*READ_ROLES)
-def plan_check_view(request, year):
-    plan = plan_or_404(year)
-    return render(request, "budget/plan_check.html", {"plan": plan, "issues": check_plan(plan)})
-
-
-@require_roles(User.Role.BTC)
-def plan_issue_view(request, year):
-    plan = plan_or_404(year)
-    if not plan.is_structure_editable:
-        messages.info(request, f"Kế hoạch năm {plan.year} đã ban hành.")
-        return redirect(plan)
-    form = PlanIssueForm(
-        request.POST or None, initial={"number": plan.number, "issue_date": plan.issue_date}
-    )
-    issues = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = plan_issue(plan=plan, actor=request.user, **form.cleaned_data)
-        except PlanCheckFailed as error:
-            issues = error.issues
-            messages.error(request, error_text(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"Đã ban hành kế hoạch năm {plan.year}, số {plan.number}. Cấu trúc kế hoạch "
-                "từ nay chỉ để xem; cử cán bộ, lớp và kết quả vẫn tiếp tục.",
-            )
-            return redirect(plan)
-    return render(request, "budget/plan_issue.html", {"plan": plan, "form": form, "issues": issues})
-
-
-@require_roles(User.Role.BTC)
-def plan_copy_view(request, year):
-    plan = plan_or_404(year)
-    target = plan.year + 1
-    if request.method == "POST":
-        try:
-            new_plan = plan_copy_to_year(plan=plan, actor=request.user, year=target)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-            return redirect(plan)
-        messages.success(
-            request,
-            f"Đã tạo dự thảo kế hoạch năm {new_plan.year} từ kế hoạch năm {plan.year} "
-            "(cùng cấu trúc, chỉ tiêu, định mức; chưa có cán bộ, lớp, kinh phí đã chi).",
-        )
-        return redirect(new_plan)
-    return render(
-        request,
-        "budget/plan_copy.html",
-        {"plan": plan, "target": target, "exists": plan_exists(plan.province, target)},
-    )

@@ -3,17 +3,9 @@
 from django import forms
 
 from courses.models import StudyMode, TrainingClass
-from courses.services import EDITABLE_STATUSES
+from quotas.classes import EDITABLE_STATUSES
 from training_plan.models import Organisation
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value travels as ISO, the browser shows dd/mm/yyyy."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from training_plan.widgets import DateInput
 
 
 def institution_queryset():

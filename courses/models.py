@@ -250,6 +250,11 @@ class Course(models.Model):
     def get_absolute_url(self):
         return reverse("course_detail", args=[self.program.section.plan.year, self.pk])
 
+    @property
+    def code(self):
+        """Stable code of a course in its plan: “II.1.1” (section.program.course)."""
+        return f"{self.program.number}.{self.position}"
+
     def natural_key(self):
         return self.program.natural_key() + (self.position,)
 
@@ -452,3 +457,24 @@ class TrainingClass(models.Model):
     @property
     def block(self):
         return self.course.program.block
+
+
+# Statuses a class can be given by editing it; cancelling is its own action (it moves learners).
+EDITABLE_STATUSES = (
+    TrainingClass.Status.PLANNED,
+    TrainingClass.Status.OPEN,
+    TrainingClass.Status.RUNNING,
+    TrainingClass.Status.FINISHED,
+)
+
+
+# Learners can join a class until it has finished.
+ENROLLING_STATUSES = (
+    TrainingClass.Status.PLANNED,
+    TrainingClass.Status.OPEN,
+    TrainingClass.Status.RUNNING,
+)
+
+
+# Results are recorded once the class has started.
+RESULT_STATUSES = (TrainingClass.Status.RUNNING, TrainingClass.Status.FINISHED)

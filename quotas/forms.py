@@ -5,7 +5,6 @@ from django import forms
 from courses.eligibility import Flag
 from courses.models import Course, Program
 from quotas.models import Nomination
-from quotas.services import course_code, line_label
 from training_plan.models import Organisation
 from training_plan.widgets import QuickSelect
 
@@ -86,7 +85,7 @@ def _line_choice_label(line):
     count = f"{line.planned_count} chỉ tiêu" if line.is_capped else "theo nhu cầu"
     mode = f", {line.get_study_mode_display().lower()}" if line.study_mode else ""
     return (
-        f"{course_code(line.course)}-{line.position} {line.course.name} — "
+        f"{line.course.code}-{line.position} {line.course.name} — "
         f"{line.institution.name}{mode} ({count})"
     )
 
@@ -107,7 +106,7 @@ def target_choices(courses):
             items.append(
                 (
                     f"course-{course.pk}",
-                    f"{course_code(course)} {course.name} (theo nhu cầu đăng ký)",
+                    f"{course.code} {course.name} (theo nhu cầu đăng ký)",
                 )
             )
     if items:
@@ -182,9 +181,7 @@ class NominationEditForm(forms.Form):
             self.course.quota_lines.select_related("institution", "course__program__section")
         )
         if self.lines:
-            self.fields["target"].choices = [
-                (str(line.pk), line_label(line)) for line in self.lines
-            ]
+            self.fields["target"].choices = [(str(line.pk), line.label) for line in self.lines]
         else:
             del self.fields["target"]
 
@@ -265,7 +262,7 @@ class NominationFilterForm(forms.Form):
             .select_related("program__section")
             .order_by("program__section__position", "program__position", "position")
         )
-        self.fields["course"].label_from_instance = lambda c: f"{course_code(c)} {c.name}"
+        self.fields["course"].label_from_instance = lambda c: f"{c.code} {c.name}"
         if user.sees_all_units:
             self.fields["unit"].queryset = Organisation.objects.filter(
                 kind=Organisation.Kind.UNIT

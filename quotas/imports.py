@@ -23,7 +23,7 @@ from courses import eligibility
 from courses.models import EligibilityRule
 from quotas.models import Allocation, Nomination
 from quotas.selectors import plan_courses
-from quotas.services import course_code, duplicate_message, line_label
+from quotas.services import duplicate_message
 from training_plan.models import Organisation
 from training_plan.selectors import people_for_user
 from training_plan.text import normalise_search
@@ -342,7 +342,7 @@ class _Catalogue:
         self.courses = {}
         self.lines = {}
         for course in plan_courses(plan):
-            code = course_code(course)
+            code = course.code
             self.courses[code] = course
             for line in course.quota_lines.all():
                 self.lines[f"{code}-{line.position}"] = line
@@ -539,18 +539,18 @@ def _check_quota(rows):
         if allocated == 0:
             row.errors.append(
                 f"{row.person.organisation.name} chưa được phân bổ chỉ tiêu trên dòng "
-                f"“{line_label(line)}”."
+                f"“{line.label}”."
             )
             continue
         if used >= allocated:
             row.errors.append(
                 f"Vượt chỉ tiêu: {row.person.organisation.name} được phân bổ {allocated} chỉ tiêu "
-                f"trên dòng “{line_label(line)}”, đã dùng hết (kể cả các dòng phía trên trong tệp)."
+                f"trên dòng “{line.label}”, đã dùng hết (kể cả các dòng phía trên trong tệp)."
             )
             continue
         if line_used.get(line.pk, 0) >= line.planned_count:
             row.errors.append(
-                f"Vượt chỉ tiêu: dòng “{line_label(line)}” đã đủ {line.planned_count} chỉ tiêu."
+                f"Vượt chỉ tiêu: dòng “{line.label}” đã đủ {line.planned_count} chỉ tiêu."
             )
             continue
         unit_used[(line.pk, unit_id)] = used + 1
@@ -648,7 +648,7 @@ def build_template(*, user, plan):
         [10, 16, 60, 40, 16, 12, 28],
     )
     for course in plan_courses(plan):
-        code = course_code(course)
+        code = course.code
         lines = list(course.quota_lines.all())
         if not lines:
             codes.append(

@@ -54,6 +54,17 @@ class QuotaLine(models.Model):
             parts.append(self.get_study_mode_display().lower())
         return " — ".join(parts)
 
+    @property
+    def place(self):
+        """Where and how: “Học viện Chính trị khu vực III, tập trung”."""
+        mode = f", {self.get_study_mode_display().lower()}" if self.study_mode else ""
+        return f"{self.institution.name}{mode}"
+
+    @property
+    def label(self):
+        """In messages and choices: “II.1.1-1 Học viện Chính trị khu vực III, tập trung”."""
+        return f"{self.course.code}-{self.position} {self.place}"
+
     def natural_key(self):
         return self.course.natural_key() + (self.position,)
 
@@ -86,6 +97,16 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.quota_line}: {self.count}"
+
+
+class NominationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Nominations the user may read: all for BTC, SNV and leadership; a unit its own."""
+        if user.sees_all_units:
+            return self
+        if user.organisation_id is None:
+            return self.none()
+        return self.filter(unit_id=user.organisation_id)
 
 
 class Nomination(models.Model):
@@ -164,6 +185,7 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = NominationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

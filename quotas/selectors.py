@@ -2,25 +2,21 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from courses.models import Course
+from courses.models import Course, Program, ProgramInstitution
 from quotas.models import Allocation, Nomination, QuotaLine
-from training_plan.models import Organisation, Plan
+from training_plan.models import Organisation, Plan, Section
 from training_plan.text import normalise_search
 
 
 def nominations_for_user(user):
-    """Nominations the user may see: all for BTC, SNV, leadership; a unit its own."""
-    nominations = Nomination.objects.select_related(
+    """Nominations the user may see (`NominationQuerySet.visible_to`), with what lists show."""
+    return Nomination.objects.visible_to(user).select_related(
         "person", "course__program__section__plan", "unit", "quota_line__institution"
     )
-    if user.sees_all_units:
-        return nominations
-    if user.organisation_id is None:
-        return nominations.none()
-    return nominations.filter(unit_id=user.organisation_id)
 
 
 def nomination_for_user(user, pk):
@@ -189,13 +185,6 @@ def allocation_overview(plan, *, user):
     return list(usage.values())
 
 
-def plan_or_404(year):
-    plan = Plan.objects.filter(year=year).first()
-    if plan is None:
-        raise Http404("Không có kế hoạch của năm này.")
-    return plan
-
-
 # ---------------------------------------------------------------------------------------------
 # Nominations: list, detail, reserve order (feat/nominations).
 # ---------------------------------------------------------------------------------------------
@@ -292,3 +281,165 @@ def plan_courses(plan):
         )
         .order_by("program__section__position", "program__position", "position")
     )
+
+
+# Nominations that sit in a class: enrolled, then completed or not.
+LEARNER_STATUSES = (
+    Nomination.Status.ENROLLED,
+    Nomination.Status.COMPLETED,
+    Nomination.Status.NOT_COMPLETED,
+)
+
+
+def class_learner_count_expression():
+    learners = (
+        Nomination.objects.filter(training_class=OuterRef("pk"), status__in=LEARNER_STATUSES)
+        .order_by()
+        .values("training_class")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(learners), Value(0), output_field=IntegerField())
+
+
+def class_learners(training_class, user):
+    """Learners of a class the user may see, sorted the Vietnamese way (given name first).
+
+    A unit sees only the learners it sent; BTC, SNV and leadership see all."""
+    learners = (
+        Nomination.objects.filter(training_class=training_class, status__in=LEARNER_STATUSES)
+        .select_related("person", "unit")
+        .order_by("person__sort_key", "pk")
+    )
+    if user.sees_all_units:
+        return learners
+    if user.organisation_id is None:
+        return learners.none()
+    return learners.filter(unit_id=user.organisation_id)
+
+
+def enrolment_candidates(training_class):
+    """Approved nominations of the class's course that sit in no class yet."""
+    return (
+        Nomination.objects.filter(
+            course_id=training_class.course_id,
+            status=Nomination.Status.APPROVED,
+            training_class__isnull=True,
+        )
+        .select_related("person", "unit")
+        .order_by("person__sort_key", "pk")
+    )
+
+
+def learner_status_counts(class_ids):
+    """{class id: {status: count}} for the given class ids, in one grouped query."""
+    counts = {}
+    rows = (
+        Nomination.objects.filter(training_class_id__in=list(class_ids))
+        .order_by()
+        .values_list("training_class", "status")
+        .annotate(n=Count("pk"))
+    )
+    for class_id, status, n in rows:
+        counts.setdefault(class_id, {})[status] = n
+    return counts
+
+
+def learner_counts(class_ids):
+    """{class id: learners (enrolled, completed or not)} for the given class ids, in one grouped
+    query on the nominations alone (classes without learners are left out)."""
+    return dict(
+        Nomination.objects.filter(
+            training_class_id__in=list(class_ids), status__in=LEARNER_STATUSES
+        )
+        .order_by()
+        .values_list("training_class")
+        .annotate(n=Count("pk"))
+    )
+
+
+def plan_for_year(year):
+    """The plan of a year with its sections, programs, courses and quota lines, or 404."""
+    programs = (
+        Program.objects.select_related("directing_body", "implementing_body", "section__plan")
+        .prefetch_related(
+            "legal_documents__issuer",
+            Prefetch(
+                "institution_links",
+                queryset=ProgramInstitution.objects.select_related("institution"),
+            ),
+            Prefetch(
+                "courses",
+                queryset=Course.objects.order_by("position").prefetch_related(
+                    Prefetch(
+                        "quota_lines",
+                        queryset=QuotaLine.objects.select_related("institution").order_by(
+                            "position"
+                        ),
+                    )
+                ),
+            ),
+        )
+        .order_by("position")
+    )
+    plan = (
+        Plan.objects.select_related("issuing_body", "budget_legal_basis__issuer")
+        .prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=Section.objects.prefetch_related(Prefetch("programs", queryset=programs)),
+            ),
+            "recipients",
+            "responsibilities__body",
+            "budget_blocks",
+        )
+        .filter(year=year)
+        .first()
+    )
+    if plan is None:
+        raise Http404("Không có kế hoạch của năm này.")
+    return plan
+
+
+def program_for_year(year, pk):
+    program = (
+        Program.objects.select_related("section__plan", "directing_body", "implementing_body")
+        .prefetch_related(
+            "legal_documents__issuer",
+            Prefetch(
+                "institution_links",
+                queryset=ProgramInstitution.objects.select_related("institution"),
+            ),
+            Prefetch(
+                "courses",
+                queryset=Course.objects.prefetch_related(
+                    Prefetch(
+                        "quota_lines", queryset=QuotaLine.objects.select_related("institution")
+                    ),
+                    "eligibility_rules__legal_document",
+                ),
+            ),
+        )
+        .filter(section__plan__year=year, pk=pk)
+        .first()
+    )
+    if program is None:
+        raise Http404("Không có chương trình này trong kế hoạch.")
+    return program
+
+
+def course_for_year(year, pk):
+    course = (
+        Course.objects.select_related(
+            "program__section__plan", "program__directing_body", "program__implementing_body"
+        )
+        .prefetch_related(
+            Prefetch("quota_lines", queryset=QuotaLine.objects.select_related("institution")),
+            "eligibility_rules__legal_document",
+        )
+        .filter(program__section__plan__year=year, pk=pk)
+        .first()
+    )
+    if course is None:
+        raise Http404("Không có khóa này trong kế hoạch.")
+    return course

@@ -215,12 +215,11 @@ RESERVE_PROMOTION_REASON = "Tự động chuyển từ danh sách dự bị khi 
 DUPLICATE_CONSTRAINT = "one_live_nomination_per_person_course"
 
 
-class NominationRefused(Exception):
+class NominationRefused(ValidationError):
     """A nomination action that is not allowed; the message says why, in Vietnamese."""
 
     def __init__(self, message):
         super().__init__(message)
-        self.message = message
 
     def __str__(self):
         return self.message
@@ -423,27 +422,17 @@ def _seat_refusal(nomination, *, extra_unit=0, extra_line=0):
     _race_window()
     if allocation is None or allocation.count == 0:
         return (
-            f"{nomination.unit} chưa được phân bổ chỉ tiêu trên dòng “{line_label(line)}” nên "
+            f"{nomination.unit} chưa được phân bổ chỉ tiêu trên dòng “{line.label}” nên "
             "chưa thể gửi hồ sơ."
         )
     if held_unit >= allocation.count:
         return (
             f"{nomination.unit} đã dùng hết {allocation.count} chỉ tiêu được phân bổ trên dòng "
-            f"“{line_label(line)}”. Có thể đưa hồ sơ vào danh sách dự bị."
+            f"“{line.label}”. Có thể đưa hồ sơ vào danh sách dự bị."
         )
     if held_line >= line.planned_count:
-        return f"Dòng chỉ tiêu “{line_label(line)}” đã đủ {line.planned_count} chỉ tiêu."
+        return f"Dòng chỉ tiêu “{line.label}” đã đủ {line.planned_count} chỉ tiêu."
     return None
-
-
-def line_label(line):
-    mode = f", {line.get_study_mode_display().lower()}" if line.study_mode else ""
-    return f"{course_code(line.course)}-{line.position} {line.institution.name}{mode}"
-
-
-def course_code(course):
-    """Stable code of a course in its plan: “II.1.1” (section.program.course)."""
-    return f"{course.program.number}.{course.position}"
 
 
 def _promote_reserve(*, quota_line, unit_id, actor):
@@ -697,12 +686,12 @@ def nomination_reserve(*, actor, nomination: Nomination) -> Nomination:
     allocation, held_unit, held_line = seat_usage(line, fresh.unit_id, exclude_pk=fresh.pk)
     if allocation is None or allocation.count == 0:
         raise NominationRefused(
-            f"{fresh.unit} chưa được phân bổ chỉ tiêu trên dòng “{line_label(line)}”."
+            f"{fresh.unit} chưa được phân bổ chỉ tiêu trên dòng “{line.label}”."
         )
     if held_unit < allocation.count and held_line < line.planned_count:
         raise NominationRefused(
             f"{fresh.unit} còn {allocation.count - held_unit} chỉ tiêu trên dòng "
-            f"“{line_label(line)}”: hãy gửi duyệt thay vì đưa vào danh sách dự bị."
+            f"“{line.label}”: hãy gửi duyệt thay vì đưa vào danh sách dự bị."
         )
     report = eligibility_check(fresh)
     if report.blocking:
@@ -849,7 +838,7 @@ def _bulk(service, *, actor, nominations):
     for nomination in nominations:
         try:
             service(actor=actor, nomination=nomination)
-        except (NominationRefused, LockTimeout) as error:
+        except ValidationError as error:
             result.refused.append((nomination, str(error)))
         else:
             result.changed.append(nomination)

@@ -27,17 +27,17 @@ from quotas.selectors import (
     allocation_overview,
     allocation_units,
     allocation_usage,
-    plan_or_404,
+    course_for_year,
     quota_line_for_year,
 )
 from quotas.services import allocation_move, allocation_set
 from training_plan import selectors as plan_selectors
 from training_plan.access import WRITE_ROLES, require_roles
 from training_plan.history import history_rows
-from training_plan.locking import LockTimeout
 from training_plan.models import Organisation
 from training_plan.pagination import DeferredJoinPaginator
-from training_plan.selectors import people_for_user
+from training_plan.selectors import people_for_user, plan_or_404
+from training_plan.web import error_text
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
 
@@ -49,14 +49,6 @@ def _require_allocator(user, course):
             "Chỉ Ban Tổ chức Tỉnh ủy (khối Đảng) và Sở Nội vụ (khối Nhà nước) được phân bổ "
             "chỉ tiêu."
         )
-
-
-def line_label(line):
-    """“Học viện Chính trị khu vực III, tập trung”."""
-    label = line.institution.name
-    if line.study_mode:
-        label += f", {line.get_study_mode_display().lower()}"
-    return label
 
 
 def allocation_home(request):
@@ -85,12 +77,12 @@ def allocation_overview_view(request, year):
 
 
 def allocation_course(request, year, pk):
-    course = plan_selectors.course_for_year(year, pk)
+    course = course_for_year(year, pk)
     user = request.user
     lines = list(course.quota_lines.all())
     units = allocation_units()
     names = {unit.pk: unit.short_name or unit.name for unit in units}
-    labels = {line.pk: line_label(line) for line in lines}
+    labels = {line.pk: line.place for line in lines}
     records = Allocation.history.filter(quota_line__course=course)
     if not user.sees_all_units:
         records = records.filter(unit_id=user.organisation_id)
@@ -123,7 +115,7 @@ def _back_to_line(line):
 
 
 def _refused(request, line, text):
-    messages.error(request, f"Chưa thực hiện được — {line_label(line)}: {text}")
+    messages.error(request, f"Chưa thực hiện được — {line.place}: {text}")
     return _back_to_line(line)
 
 
@@ -138,17 +130,11 @@ def allocation_set_view(request, year, pk):
     try:
         allocation = allocation_set(actor=request.user, quota_line=line, unit=unit, count=count)
     except ValidationError as error:
-        return _refused(request, line, " ".join(error.messages))
-    except LockTimeout as error:
-        return _refused(request, line, str(error))
+        return _refused(request, line, error_text(error))
     if allocation is None:
-        messages.success(
-            request, f"Đã thu hồi toàn bộ chỉ tiêu của {unit.name} ({line_label(line)})."
-        )
+        messages.success(request, f"Đã thu hồi toàn bộ chỉ tiêu của {unit.name} ({line.place}).")
     else:
-        messages.success(
-            request, f"Đã phân bổ {count} chỉ tiêu cho {unit.name} ({line_label(line)})."
-        )
+        messages.success(request, f"Đã phân bổ {count} chỉ tiêu cho {unit.name} ({line.place}).")
     return _back_to_line(line)
 
 
@@ -169,13 +155,11 @@ def allocation_move_view(request, year, pk):
             count=data["count"],
         )
     except ValidationError as error:
-        return _refused(request, line, " ".join(error.messages))
-    except LockTimeout as error:
-        return _refused(request, line, str(error))
+        return _refused(request, line, error_text(error))
     messages.success(
         request,
         f"Đã điều chuyển {data['count']} chỉ tiêu từ {data['from_unit'].name} sang "
-        f"{data['to_unit'].name} ({line_label(line)}).",
+        f"{data['to_unit'].name} ({line.place}).",
     )
     return _back_to_line(line)
 
@@ -291,7 +275,7 @@ def nomination_detail(request, pk):
         {
             "nomination": nomination,
             "plan": nomination.course.program.section.plan,
-            "course_code": services.course_code(nomination.course),
+            "course_code": nomination.course.code,
             "transitions": selectors.nomination_transitions(nomination),
             "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
             "actions": services.allowed_actions(request.user, nomination),
@@ -313,11 +297,7 @@ def _rules_by_course(courses, plan):
     ):
         if eligibility.rule_applies(rule, plan.year):
             rules.setdefault(rule.course_id, []).append(rule)
-    return [
-        (course, services.course_code(course), rules[course.pk])
-        for course in courses
-        if course.pk in rules
-    ]
+    return [(course, course.code, rules[course.pk]) for course in courses if course.pk in rules]
 
 
 @require_roles(*WRITE_ROLES)
@@ -367,7 +347,7 @@ def nomination_create(request):
                     note=form.cleaned_data["note"],
                     **months,
                 )
-            except services.NominationRefused as error:
+            except ValidationError as error:
                 form.add_error(None, error.message)
                 report = eligibility.check(course, person, plan.year, Nomination(**months))
             else:
@@ -415,7 +395,7 @@ def nomination_edit(request, pk):
                 commitment_months=form.cleaned_data["commitment_months"],
                 note=form.cleaned_data["note"],
             )
-        except (services.NominationRefused, LockTimeout) as error:
+        except ValidationError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Đã lưu thay đổi của hồ sơ.")
@@ -435,7 +415,7 @@ def _run_action(request, nomination, action, kwargs):
     label = services.ACTIONS[action][0]
     try:
         ACTION_SERVICES[action](actor=request.user, nomination=nomination, **kwargs)
-    except (services.NominationRefused, LockTimeout) as error:
+    except ValidationError as error:
         messages.error(request, f"{label} không thực hiện được: {error}")
         return False
     messages.success(
@@ -631,7 +611,7 @@ def nomination_import_confirm(request):
                 "filename": stored["filename"],
             },
         )
-    except (services.NominationRefused, LockTimeout) as error:
+    except ValidationError as error:
         messages.error(request, f"Không lưu dòng nào: {error}")
         return redirect(f"{reverse('nomination_import')}?year={plan.year}")
     request.session.pop(IMPORT_SESSION_KEY, None)

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from demo.year import FIXTURES, FIXTURES_DIR
 from tests.helpers import make_user
-from training_plan.demo import FIXTURES, FIXTURES_DIR
 from training_plan.models import User
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,21 +8,27 @@ SQLite, transactions already start IMMEDIATE (settings), so writers are serialis
 
 import zlib
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.utils import OperationalError
 
 LOCK_TIMEOUT_MS = 5000
 
 
-class LockTimeout(Exception):
-    """Another request holds the lock for too long; the user should simply try again."""
+class LockTimeout(ValidationError):
+    """Another request holds the lock for too long; the user should simply try again.
 
-    message = (
+    A ValidationError, so that views show it like any other refusal."""
+
+    MESSAGE = (
         "Hệ thống đang bận xử lý yêu cầu khác trên cùng chỉ tiêu. Vui lòng thử lại sau ít giây."
     )
 
+    def __init__(self):
+        super().__init__(self.MESSAGE)
+
     def __str__(self):
-        return self.message
+        return self.MESSAGE
 
 
 def key_for(obj):

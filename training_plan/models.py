@@ -509,7 +509,7 @@ class RenderedDocument(models.Model):
 
     The PDF depends only on that HTML (and the renderer), so a download of an unchanged document
     is served from here without rendering again; kept in the database so that every application
-    server shares it. Bounded: `training_plan.documents` prunes it on every store."""
+    server shares it. Bounded: `reports.documents` prunes it on every store."""
 
     key = models.CharField("khóa", max_length=64, unique=True)
     kind = models.CharField("mẫu tài liệu", max_length=100)

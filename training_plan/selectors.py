@@ -1,103 +1,13 @@
 """Reads of plan data, each with a bounded number of queries whatever the size of the plan."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 
-from courses.models import Course, Program, ProgramInstitution
-from quotas.models import QuotaLine
-from training_plan.models import Person, Plan, Section
+from training_plan.models import Person, Plan
 from training_plan.text import normalise_search
 
 
 def plan_list():
     return Plan.objects.select_related("issuing_body").order_by("-year")
-
-
-def plan_for_year(year):
-    """The plan of a year with its sections, programs, courses and quota lines, or 404."""
-    programs = (
-        Program.objects.select_related("directing_body", "implementing_body", "section__plan")
-        .prefetch_related(
-            "legal_documents__issuer",
-            Prefetch(
-                "institution_links",
-                queryset=ProgramInstitution.objects.select_related("institution"),
-            ),
-            Prefetch(
-                "courses",
-                queryset=Course.objects.order_by("position").prefetch_related(
-                    Prefetch(
-                        "quota_lines",
-                        queryset=QuotaLine.objects.select_related("institution").order_by(
-                            "position"
-                        ),
-                    )
-                ),
-            ),
-        )
-        .order_by("position")
-    )
-    plan = (
-        Plan.objects.select_related("issuing_body", "budget_legal_basis__issuer")
-        .prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=Section.objects.prefetch_related(Prefetch("programs", queryset=programs)),
-            ),
-            "recipients",
-            "responsibilities__body",
-            "budget_blocks",
-        )
-        .filter(year=year)
-        .first()
-    )
-    if plan is None:
-        raise Http404("Không có kế hoạch của năm này.")
-    return plan
-
-
-def program_for_year(year, pk):
-    program = (
-        Program.objects.select_related("section__plan", "directing_body", "implementing_body")
-        .prefetch_related(
-            "legal_documents__issuer",
-            Prefetch(
-                "institution_links",
-                queryset=ProgramInstitution.objects.select_related("institution"),
-            ),
-            Prefetch(
-                "courses",
-                queryset=Course.objects.prefetch_related(
-                    Prefetch(
-                        "quota_lines", queryset=QuotaLine.objects.select_related("institution")
-                    ),
-                    "eligibility_rules__legal_document",
-                ),
-            ),
-        )
-        .filter(section__plan__year=year, pk=pk)
-        .first()
-    )
-    if program is None:
-        raise Http404("Không có chương trình này trong kế hoạch.")
-    return program
-
-
-def course_for_year(year, pk):
-    course = (
-        Course.objects.select_related(
-            "program__section__plan", "program__directing_body", "program__implementing_body"
-        )
-        .prefetch_related(
-            Prefetch("quota_lines", queryset=QuotaLine.objects.select_related("institution")),
-            "eligibility_rules__legal_document",
-        )
-        .filter(program__section__plan__year=year, pk=pk)
-        .first()
-    )
-    if course is None:
-        raise Http404("Không có khóa này trong kế hoạch.")
-    return course
 
 
 def people_for_user(user):
@@ -131,3 +41,19 @@ def people_matching(people, query):
     for word in normalise_search(query).split():
         people = people.filter(search_name__contains=word)
     return people
+
+
+def plan_or_404(year):
+    """The plan of a year (without its structure), or 404."""
+    plan = plan_list().filter(year=year).first()
+    if plan is None:
+        raise Http404("Không có kế hoạch của năm này.")
+    return plan
+
+
+def latest_plan():
+    return plan_list().first()
+
+
+def plan_exists(province, year):
+    return Plan.objects.filter(province=province, year=year).exists()

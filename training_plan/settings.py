@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "courses",
     "quotas",
     "budget",
+    "reports",
+    "demo",
     "axes",
 ]
 

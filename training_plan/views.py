@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from quotas.selectors import nominations_for_user
-from training_plan import document_views, selectors
+from training_plan import selectors
 from training_plan.access import WRITE_ROLES, require_roles, sees_identity_numbers
 from training_plan.forms import PersonFilterForm, PersonForm
 from training_plan.history import history_rows
@@ -13,26 +12,8 @@ from training_plan.pagination import CappedCountPaginator
 from training_plan.services import person_create, person_update
 
 
-def home(request):
-    """The dashboard of the latest plan for the user's role (see document_views.dashboard)."""
-    plan = selectors.plan_list().first()
-    if plan is None:
-        return render(request, "training_plan/no_plan.html")
-    return document_views.dashboard(request, plan)
-
-
 def plan_list(request):
     return render(request, "training_plan/plan_list.html", {"plans": selectors.plan_list()})
-
-
-def plan_detail(request, year):
-    plan = selectors.plan_for_year(year)
-    blocks = list(plan.budget_blocks.all())
-    return render(
-        request,
-        "training_plan/plan_detail.html",
-        {"plan": plan, "blocks": blocks, "budget_total": sum(b.planned_total for b in blocks)},
-    )
 
 
 # --- People (cán bộ, công chức, viên chức) -----------------------------------------------------
@@ -62,9 +43,10 @@ def person_list(request):
 def person_detail(request, pk):
     person = selectors.person_for_user(request.user, pk)
     nominations = (
-        nominations_for_user(request.user)
-        .filter(person=person)
-        .select_related("training_class")
+        person.nominations.visible_to(request.user)
+        .select_related(
+            "course__program__section__plan", "unit", "quota_line__institution", "training_class"
+        )
         .order_by("-course__program__section__plan__year", "-created_at", "-id")
     )
     show_identity = sees_identity_numbers(request.user, person)

@@ -34,3 +34,12 @@ class QuickSelect(forms.Select):
             flatatt(widget["attrs"]),
             mark_safe("".join(groups)),
         )
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO, the browser shows dd/mm/yyyy."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -4,9 +4,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from demo.year import demo_accounts_create
 from tests.helpers import PASSWORD, browser_login
 from tests.training_plan.doc_factories import class_with_estimate, course_of
-from training_plan.demo import demo_accounts_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from budget import services
 from budget.forms import BudgetLineForm, MoneyField
 from budget.models import BudgetLine, CostNorm
-from budget.selectors import appendix_for_plan
+from budget.selectors import appendix_for_plan, classes_for_plan
 from courses.models import TrainingClass
-from courses.selectors import classes_for_plan
 from tests.class_helpers import add_line, make_class, norm, party_course, state_course
 from training_plan.models import Block
 

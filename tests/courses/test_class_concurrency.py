@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from courses import services
+from quotas import classes as services
 from quotas.models import Nomination
 from tests.class_helpers import approved_nominations, make_class, state_course
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from courses import services
 from courses.models import TrainingClass
+from quotas import classes as services
 from quotas.models import Nomination, NominationTransition
 from tests.class_helpers import (
     SON_TINH,

@@ -414,7 +414,7 @@ def test_lock_timeout_shows_its_message(client, btc_user, line, monkeypatch):
     response = client_for(client, btc_user).post(
         set_url(line), {"unit": unit(BINH_SON).pk, "count": 3}, follow=True
     )
-    assert LockTimeout.message in page_text(response)
+    assert LockTimeout.MESSAGE in page_text(response)
     assert allocated(line) == {}
 
 

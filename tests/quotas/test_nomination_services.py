@@ -670,7 +670,7 @@ def test_bulk_reports_a_lock_timeout_per_row(unit_a_user, cao_cap, allocation, m
     monkeypatch.setattr(services, "lock", busy)
     result = services.nomination_bulk_submit(actor=unit_a_user, nominations=[draft(cao_cap)])
     assert result.changed == []
-    assert result.refused[0][1] == LockTimeout.message
+    assert result.refused[0][1] == LockTimeout.MESSAGE
 
 
 def test_allowed_actions_per_role(btc_user, snv_user, unit_a_user, leader_user, cao_cap):

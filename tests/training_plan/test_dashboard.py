@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quotas.models import Nomination
+from reports import progress
 from tests.helpers import client_for, page_text
 from tests.training_plan.doc_factories import (
     AllocationFactory,
@@ -20,7 +21,6 @@ from tests.training_plan.doc_factories import (
     quota_line,
 )
 from tests.training_plan.pdf_helpers import body, pdf_text
-from training_plan import progress
 from training_plan.models import Block, Organisation, User
 
 pytestmark = pytest.mark.django_db

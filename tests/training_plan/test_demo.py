@@ -9,9 +9,9 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 
 from courses.models import TrainingClass
+from demo.year import DEMO_PEOPLE, FIXTURES_DIR
 from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
 from tests.helpers import client_for
-from training_plan.demo import DEMO_PEOPLE, FIXTURES_DIR
 from training_plan.models import Organisation, Person, User
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quotas.models import QuotaLine
+from reports import documents
 from tests.helpers import client_for
 from tests.training_plan.doc_factories import (
     NominationFactory,
@@ -24,7 +25,6 @@ from tests.training_plan.doc_factories import (
     org,
 )
 from tests.training_plan.pdf_helpers import body, pdf_text
-from training_plan import documents
 from training_plan.models import DownloadLog, RenderedDocument
 
 pytestmark = pytest.mark.django_db

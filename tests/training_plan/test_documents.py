@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from budget.models import BudgetBlock
 from quotas.models import QuotaLine
+from reports import documents
 from tests.helpers import client_for
 from tests.training_plan.doc_factories import class_with_estimate, course_of, org
 from tests.training_plan.pdf_helpers import body, docx_text, pdf_pages, pdf_sizes, pdf_text
-from training_plan import documents
 
 pytestmark = pytest.mark.django_db
 

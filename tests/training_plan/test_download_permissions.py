@@ -35,7 +35,7 @@ DOWNLOADS = [
 def fast_pdf(monkeypatch):
     """Permission tests check who gets the file, not its layout (test_documents does that)."""
     monkeypatch.setattr(
-        "training_plan.documents.render_pdf", lambda template, context, **options: b"%PDF-1.7 stub"
+        "reports.documents.render_pdf", lambda template, context, **options: b"%PDF-1.7 stub"
     )
 
 

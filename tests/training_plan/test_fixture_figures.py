@@ -173,7 +173,7 @@ def test_district_units_of_2021(plan_2021):
 
 
 def test_fixture_loads_twice_without_duplicates(plan_2021):
-    from training_plan.demo import load_plan_fixtures
+    from demo.year import load_plan_fixtures
 
     before = (Course.objects.count(), QuotaLine.objects.count(), Organisation.objects.count())
     load_plan_fixtures()

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quotas.models import Nomination
+from reports import exports
+from reports.lifecycle import plan_copy_to_year
 from tests.helpers import client_for
 from tests.training_plan.doc_factories import NominationFactory, course_of, org
 from tests.training_plan.pdf_helpers import body
-from training_plan import exports
 from training_plan.models import DownloadLog
-from training_plan.services import plan_copy_to_year
 
 pytestmark = pytest.mark.django_db
 

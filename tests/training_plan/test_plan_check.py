@@ -12,10 +12,10 @@ from django.urls import resolve, reverse
 from budget.models import BudgetBlock, CostNorm
 from courses.models import EligibilityRule, Program, ProgramInstitution
 from quotas.models import Allocation, QuotaLine
+from reports.plan_check import check_plan
 from tests.class_helpers import add_line, course_at, make_class, state_course
 from tests.helpers import client_for, page_text
 from training_plan.models import LegalDocument, Organisation
-from training_plan.plan_check import check_plan
 
 pytestmark = pytest.mark.django_db
 

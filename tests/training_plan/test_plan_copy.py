@@ -7,10 +7,10 @@ from django.urls import reverse
 from budget.models import BudgetBlock, BudgetLine, CostNorm
 from courses.models import Course, EligibilityRule, Program, ProgramInstitution, TrainingClass
 from quotas.models import Nomination, QuotaLine
+from reports.lifecycle import plan_copy_to_year, replace_plan_year
 from tests.class_helpers import approved_nomination, state_course
 from tests.helpers import client_for, page_text
 from training_plan.models import Plan, Recipient, Responsibility, Section
-from training_plan.services import plan_copy_to_year, replace_plan_year
 
 pytestmark = pytest.mark.django_db
 

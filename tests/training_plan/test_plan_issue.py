@@ -11,13 +11,14 @@ from django.urls import reverse
 
 from budget import services as budget_services
 from budget.models import BudgetBlock, CostNorm
-from courses import services as class_services
 from courses.models import Course, EligibilityRule, Program, ProgramInstitution, TrainingClass
+from quotas import classes as class_services
 from quotas.models import Nomination, QuotaLine
+from reports.lifecycle import PlanCheckFailed, plan_issue
 from tests.class_helpers import add_line, approved_nomination, make_class, norm, state_course
 from tests.helpers import client_for, page_text
 from training_plan.models import Plan, Recipient, Responsibility, Section
-from training_plan.services import PlanCheckFailed, ensure_structure_editable, plan_issue
+from training_plan.services import ensure_structure_editable
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.db.models import Count, Sum
 
 from budget.models import BudgetLine
 from courses.models import TrainingClass
+from demo import scale
 from quotas.models import Allocation, Nomination, NominationTransition
-from training_plan import scale
 from training_plan.models import Block, Organisation, Person, Plan
 from training_plan.text import name_sort_key, normalise_search
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from budget.models import BudgetLine
 from quotas.models import Allocation, Nomination, QuotaLine
+from reports import exports
 from tests.helpers import client_for
 from tests.training_plan.doc_factories import (
     AllocationFactory,
@@ -25,7 +26,6 @@ from tests.training_plan.doc_factories import (
     quota_line,
 )
 from tests.training_plan.pdf_helpers import body
-from training_plan import exports
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from lxml import etree
 from openpyxl.utils.datetime import to_excel
 
-from training_plan import exports, xlsx
+from reports import exports
+from training_plan import xlsx
 
 HOSTILE = [
     "<script>alert(1)</script> \"Quote\" & 'apostrophe'",

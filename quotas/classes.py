@@ -11,28 +11,20 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from courses.models import Course, StudyMode, TrainingClass
-from courses.selectors import LEARNER_STATUSES, NOT_MANAGER_MESSAGE
+from courses.models import (
+    EDITABLE_STATUSES,
+    ENROLLING_STATUSES,
+    RESULT_STATUSES,
+    Course,
+    StudyMode,
+    TrainingClass,
+)
+from courses.selectors import NOT_MANAGER_MESSAGE
 from quotas.models import Nomination
+from quotas.selectors import LEARNER_STATUSES
 from quotas.services import nomination_set_status
 from training_plan.locking import key_for, lock
 from training_plan.models import Organisation
-
-# Statuses a class can be given by editing it; cancelling is its own action (it moves learners).
-EDITABLE_STATUSES = (
-    TrainingClass.Status.PLANNED,
-    TrainingClass.Status.OPEN,
-    TrainingClass.Status.RUNNING,
-    TrainingClass.Status.FINISHED,
-)
-# Learners can join a class until it has finished.
-ENROLLING_STATUSES = (
-    TrainingClass.Status.PLANNED,
-    TrainingClass.Status.OPEN,
-    TrainingClass.Status.RUNNING,
-)
-# Results are recorded once the class has started.
-RESULT_STATUSES = (TrainingClass.Status.RUNNING, TrainingClass.Status.FINISHED)
 
 RESULT_CHOICES = {
     "": Nomination.Status.ENROLLED,

@@ -236,8 +236,8 @@ def people_create(rng, units, count, log):
 
 def plan_copy(plan, year):
     """The next year's plan, copied by the application's own service (as BTC would)."""
+    from reports.lifecycle import plan_copy_to_year
     from training_plan.models import User
-    from training_plan.services import plan_copy_to_year
 
     # The seeding command acts as the system: an unsaved administrator passes the BTC check.
     return plan_copy_to_year(plan=plan, year=year, actor=User(is_superuser=True))

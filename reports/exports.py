@@ -19,9 +19,9 @@ from django.utils import timezone
 from budget.selectors import appendix_for_plan
 from courses.models import Course, StudyMode
 from quotas.models import Nomination
+from reports.progress import ROMAN, allocation_usage
 from training_plan import xlsx
 from training_plan.models import Person
-from training_plan.progress import ROMAN, allocation_usage
 
 TEXT = "text"
 INTEGER = "integer"

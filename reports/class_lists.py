@@ -1,10 +1,9 @@
 """Class lists (danh sách học viên) as Excel and PDF: learners in Vietnamese name order, unit,
 position, result; a unit sees only its own people."""
 
-from courses.selectors import LEARNER_STATUSES
 from quotas.models import Nomination
-from quotas.selectors import nominations_for_user
-from training_plan.exports import DATE, INTEGER, Column, Exporter, write_xlsx
+from quotas.selectors import LEARNER_STATUSES, nominations_for_user
+from reports.exports import DATE, INTEGER, Column, Exporter, write_xlsx
 
 RESULT_LABELS = {
     Nomination.Status.ENROLLED: "Đang học",
@@ -105,7 +104,7 @@ def class_list_xlsx(user, training_class):
 
 
 def class_list_pdf(user, training_class):
-    from training_plan.documents import render_pdf
+    from reports.documents import render_pdf
 
     learners = [
         {"nomination": nomination, "result": result_label(nomination)}

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budget.selectors import appendix_for_plan
-from training_plan import selectors
+from quotas import selectors
 from training_plan.models import RenderedDocument
 from training_plan.text import format_number, money_in_words
 

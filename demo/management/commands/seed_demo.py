@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from training_plan import demo
+from demo import year as demo
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                     "Dữ liệu demo (cán bộ, phân bổ, hồ sơ cử đi học) đã có, giữ nguyên."
                 )
             return
-        from training_plan import scale
+        from demo import scale
 
         chosen = scale.scale_for(scale_name, people=options["people"])
         self.stdout.write(

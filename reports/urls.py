@@ -1,8 +1,15 @@
 from django.urls import path
 
-from training_plan import document_views as views
+from reports import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:year>/programs/<int:pk>/", views.program_detail, name="program_detail"),
+    path("plans/<int:year>/courses/<int:pk>/", views.course_detail, name="course_detail"),
+    path("plans/<int:year>/check/", views.plan_check_view, name="plan_check"),
+    path("plans/<int:year>/issue/", views.plan_issue_view, name="plan_issue"),
+    path("plans/<int:year>/copy/", views.plan_copy_view, name="plan_copy"),
     path("plans/<int:year>/document.pdf", views.plan_document_pdf, name="plan_document_pdf"),
     path("plans/<int:year>/appendix.pdf", views.plan_appendix_pdf, name="plan_appendix_pdf"),
     path("plans/<int:year>/document.docx", views.plan_document_docx, name="plan_document_docx"),

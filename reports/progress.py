@@ -379,7 +379,8 @@ def class_progress(plan, *, unit=None, courses=None):
     learners of that unit, counting its people only. Two queries: the learners are counted on
     the nominations alone, grouped by class id (`courses`: `plan_courses(plan)` when the caller
     already has it)."""
-    from courses.selectors import CLASS_ORDER, LEARNER_STATUSES
+    from courses.selectors import CLASS_ORDER
+    from quotas.selectors import LEARNER_STATUSES
 
     classes = TrainingClass.objects.select_related(
         "course__program__section", "institution"

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.plan_check import check_plan
 from training_plan.models import Plan
-from training_plan.plan_check import check_plan
 
 
 class Command(BaseCommand):

@@ -1,11 +1,15 @@
+"""Class pages: list, open, change, enrol learners, results, cancel. A class is where the
+plan's seats become learners and its money is spent, so its pages sit with the budget, the first
+layer that sees courses, nominations and budget lines together."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from courses import selectors as class_selectors
-from courses import services as class_services
+from budget import selectors as budget_selectors
+from budget.forms import BudgetLineForm
 from courses.forms import (
     CancelClassForm,
     ClassResultsForm,
@@ -14,28 +18,14 @@ from courses.forms import (
     TrainingClassForm,
 )
 from courses.models import TrainingClass
-from training_plan import selectors
+from courses.selectors import manageable_courses
+from quotas import classes as class_services
+from quotas import selectors as quota_selectors
 from training_plan.access import STAFF_ROLES, require_roles
-from training_plan.locking import LockTimeout
 from training_plan.models import Block
 from training_plan.pagination import DeferredJoinPaginator
-
-
-def program_detail(request, year, pk):
-    program = selectors.program_for_year(year, pk)
-    return render(
-        request, "courses/program_detail.html", {"program": program, "plan": program.section.plan}
-    )
-
-
-def course_detail(request, year, pk):
-    course = selectors.course_for_year(year, pk)
-    return render(
-        request,
-        "courses/course_detail.html",
-        {"course": course, "plan": course.program.section.plan},
-    )
-
+from training_plan.selectors import latest_plan, plan_or_404
+from training_plan.web import error_text
 
 # ---------------------------------------------------------------------------------------------
 # Classes (lớp): list, open, change, enrol learners, results, cancel.
@@ -45,20 +35,16 @@ CLASS_PAGE_SIZE = 50
 LEARNER_PAGE_SIZE = 100
 
 
-def error_text(error):
-    return " ".join(error.messages)
-
-
 def class_list_current(request):
-    plan = class_selectors.latest_plan()
+    plan = latest_plan()
     if plan is None:
         return redirect("home")
     return redirect("class_list", year=plan.year)
 
 
 def class_list(request, year):
-    plan = class_selectors.plan_or_404(year)
-    classes = class_selectors.classes_for_plan(plan)
+    plan = plan_or_404(year)
+    classes = budget_selectors.classes_for_plan(plan)
     block = request.GET.get("block", "")
     if block in Block.values:
         classes = classes.filter(course__program__block=block)
@@ -69,7 +55,7 @@ def class_list(request, year):
     page = DeferredJoinPaginator(classes, CLASS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "courses/class_list.html",
+        "budget/class_list.html",
         {
             "plan": plan,
             "page": page,
@@ -85,8 +71,8 @@ def class_list(request, year):
 
 @require_roles(*STAFF_ROLES)
 def class_create(request, year):
-    plan = class_selectors.plan_or_404(year)
-    courses = class_selectors.manageable_courses(request.user, plan)
+    plan = plan_or_404(year)
+    courses = manageable_courses(request.user, plan)
     form = TrainingClassCreateForm(request.POST or None, courses=courses)
     if request.method == "GET" and request.GET.get("course"):
         form = TrainingClassCreateForm(
@@ -104,41 +90,38 @@ def class_create(request, year):
         else:
             messages.success(request, f"Đã mở lớp “{training_class.name}”.")
             return redirect("class_detail", pk=training_class.pk)
-    return render(request, "courses/class_form.html", {"plan": plan, "form": form})
+    return render(request, "budget/class_form.html", {"plan": plan, "form": form})
 
 
 def class_detail(request, pk):
-    from budget.forms import BudgetLineForm
-    from budget.selectors import budget_lines_of_class
-
-    training_class = class_selectors.training_class_for_user(request.user, pk)
+    training_class = budget_selectors.training_class_for_user(request.user, pk)
     plan = training_class.course.program.section.plan
     can_manage = request.user.reviews_block(training_class.block)
     learners = Paginator(
-        class_selectors.class_learners(training_class, request.user), LEARNER_PAGE_SIZE
+        quota_selectors.class_learners(training_class, request.user), LEARNER_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context = {
         "plan": plan,
         "training_class": training_class,
         "learners": learners,
-        "lines": budget_lines_of_class(training_class),
+        "lines": budget_selectors.budget_lines_of_class(training_class),
         "can_manage": can_manage,
         "is_cancelled": training_class.status == TrainingClass.Status.CANCELLED,
         "free_places": max(training_class.capacity - training_class.learner_count, 0),
     }
     if can_manage:
         context["candidates"] = Paginator(
-            class_selectors.enrolment_candidates(training_class), LEARNER_PAGE_SIZE
+            quota_selectors.enrolment_candidates(training_class), LEARNER_PAGE_SIZE
         ).get_page(request.GET.get("cpage"))
         context["line_form"] = BudgetLineForm(plan=plan)
         context["can_enrol"] = training_class.status in class_services.ENROLLING_STATUSES
         context["can_record_results"] = training_class.status in class_services.RESULT_STATUSES
-    return render(request, "courses/class_detail.html", context)
+    return render(request, "budget/class_detail.html", context)
 
 
 @require_roles(*STAFF_ROLES)
 def class_edit(request, pk):
-    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
     if training_class.status == TrainingClass.Status.CANCELLED:
         messages.error(request, "Lớp đã hủy, không sửa được.")
@@ -153,14 +136,12 @@ def class_edit(request, pk):
             )
         except ValidationError as error:
             form.add_error(None, error)
-        except LockTimeout as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, "Đã cập nhật thông tin lớp.")
             return redirect("class_detail", pk=pk)
     return render(
         request,
-        "courses/class_form.html",
+        "budget/class_form.html",
         {"plan": plan, "form": form, "training_class": training_class},
     )
 
@@ -168,10 +149,10 @@ def class_edit(request, pk):
 @require_POST
 @require_roles(*STAFF_ROLES)
 def class_enrol(request, pk):
-    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     single = request.POST.get("single")
     data = {"nominations": [single]} if single else request.POST
-    form = EnrolForm(data, candidates=class_selectors.enrolment_candidates(training_class))
+    form = EnrolForm(data, candidates=quota_selectors.enrolment_candidates(training_class))
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["nominations"]))
         return redirect("class_detail", pk=pk)
@@ -183,8 +164,6 @@ def class_enrol(request, pk):
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
-    except LockTimeout as error:
-        messages.error(request, str(error))
     else:
         messages.success(request, f"Đã xếp {count} học viên vào lớp.")
     return redirect("class_detail", pk=pk)
@@ -193,15 +172,13 @@ def class_enrol(request, pk):
 @require_POST
 @require_roles(*STAFF_ROLES)
 def class_unenrol(request, pk, nomination_pk):
-    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     try:
         nomination = class_services.class_unenrol(
             training_class=training_class, nomination_id=nomination_pk, actor=request.user
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
-    except LockTimeout as error:
-        messages.error(request, str(error))
     else:
         messages.success(
             request,
@@ -212,7 +189,7 @@ def class_unenrol(request, pk, nomination_pk):
 
 @require_roles(*STAFF_ROLES)
 def class_results(request, pk):
-    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
     if training_class.status not in class_services.RESULT_STATUSES:
         messages.error(
@@ -220,7 +197,7 @@ def class_results(request, pk):
             "Chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc; hãy cập nhật trạng thái lớp trước.",
         )
         return redirect("class_detail", pk=pk)
-    learners = class_selectors.class_learners(training_class, request.user)
+    learners = quota_selectors.class_learners(training_class, request.user)
     form = ClassResultsForm(request.POST or None, learners=learners)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,14 +211,14 @@ def class_results(request, pk):
             return redirect("class_detail", pk=pk)
     return render(
         request,
-        "courses/class_results.html",
+        "budget/class_results.html",
         {"plan": plan, "training_class": training_class, "form": form},
     )
 
 
 @require_roles(*STAFF_ROLES)
 def class_cancel(request, pk):
-    training_class = class_selectors.training_class_for_user(request.user, pk, write=True)
+    training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
     form = CancelClassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -253,8 +230,6 @@ def class_cancel(request, pk):
             )
         except ValidationError as error:
             messages.error(request, error_text(error))
-        except LockTimeout as error:
-            messages.error(request, str(error))
         else:
             messages.success(
                 request,
@@ -264,6 +239,6 @@ def class_cancel(request, pk):
         return redirect("class_detail", pk=pk)
     return render(
         request,
-        "courses/class_cancel.html",
+        "budget/class_cancel.html",
         {"plan": plan, "training_class": training_class, "form": form},
     )

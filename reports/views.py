@@ -1,4 +1,5 @@
-"""Documents, downloads, the dashboard and the results report.
+"""The plan read as a whole: the dashboard, the plan's pages, its check, issue and copy, the
+documents and workbooks, the results report and the download log.
 
 Leadership, BTC and SNV (and administrators) download everything; a unit downloads only lists of
 its own people (class lists, its nominations) and gets 403 for the rest. Every download of a file
@@ -6,30 +7,30 @@ with personal data is recorded in the download log."""
 
 import io
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 
-from courses import exports as class_exports
-from courses.selectors import training_class_for_user
+from budget.selectors import training_class_for_user
+from quotas import selectors as plan_selectors
 from quotas.selectors import nominations_for_user
-from training_plan import documents, exports, progress, selectors
+from reports import class_lists, documents, exports, progress
+from reports.forms import PlanIssueForm
+from reports.lifecycle import PlanCheckFailed, plan_copy_to_year, plan_issue
+from reports.plan_check import check_plan
+from training_plan import selectors
 from training_plan.access import require_roles
 from training_plan.download_log import download_log_page_queryset, download_log_record
 from training_plan.models import Block, User
+from training_plan.selectors import plan_exists, plan_or_404
+from training_plan.web import error_text
 
 DOCUMENT_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.LEADERSHIP)
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def plan_or_404(year):
-    plan = selectors.plan_list().filter(year=year).first()
-    if plan is None:
-        raise Http404("Không có kế hoạch của năm này.")
-    return plan
 
 
 def attachment(content, filename, content_type):
@@ -121,7 +122,7 @@ def nominations_all_years_xlsx(request):
 def class_learners_xlsx(request, pk):
     training_class = training_class_for_user(request.user, pk)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.xlsx"
-    workbook = class_exports.class_list_xlsx(request.user, training_class)
+    workbook = class_lists.class_list_xlsx(request.user, training_class)
     download_log_record(
         user=request.user,
         filename=filename,
@@ -133,7 +134,7 @@ def class_learners_xlsx(request, pk):
 def class_learners_pdf(request, pk):
     training_class = training_class_for_user(request.user, pk)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.pdf"
-    pdf = class_exports.class_list_pdf(request.user, training_class)
+    pdf = class_lists.class_list_pdf(request.user, training_class)
     download_log_record(
         user=request.user,
         filename=filename,
@@ -163,9 +164,9 @@ def dashboard(request, plan):
             status_counts=progress.unit_status_counts(plan, unit, courses=courses),
             classes=progress.class_progress(plan, unit=unit, courses=courses),
         )
-        return render(request, "training_plan/dashboard_unit.html", context)
+        return render(request, "reports/dashboard_unit.html", context)
     if not user.sees_all_units:
-        return render(request, "training_plan/dashboard_none.html", context)
+        return render(request, "reports/dashboard_none.html", context)
     block = Block.STATE if user.is_snv else None
     usage = progress.allocation_usage(plan, block=block)
     plan_progress = progress.plan_progress(plan, block=block, usage=usage)
@@ -187,7 +188,7 @@ def dashboard(request, plan):
         behind_more=max(len(behind) - 15, 0),
         behind_chart=progress.behind_chart(behind[:15]) if behind else None,
     )
-    return render(request, "training_plan/dashboard.html", context)
+    return render(request, "reports/dashboard.html", context)
 
 
 # ---- Results report (báo cáo kết quả thực hiện) ----------------------------------------------
@@ -206,7 +207,7 @@ def results_context(plan):
 @require_roles(*DOCUMENT_ROLES)
 def results_page(request, year):
     plan = plan_or_404(year)
-    return render(request, "training_plan/results.html", results_context(plan))
+    return render(request, "reports/results.html", results_context(plan))
 
 
 @require_roles(*DOCUMENT_ROLES)
@@ -229,4 +230,97 @@ def results_xlsx(request, year):
 @require_roles(User.Role.BTC)
 def download_log(request):
     page = Paginator(download_log_page_queryset(), 50).get_page(request.GET.get("page"))
-    return render(request, "training_plan/download_log.html", {"page": page})
+    return render(request, "reports/download_log.html", {"page": page})
+
+
+def home(request):
+    """The dashboard of the latest plan for the user's role."""
+    plan = selectors.plan_list().first()
+    if plan is None:
+        return render(request, "training_plan/no_plan.html")
+    return dashboard(request, plan)
+
+
+def plan_detail(request, year):
+    plan = plan_selectors.plan_for_year(year)
+    blocks = list(plan.budget_blocks.all())
+    return render(
+        request,
+        "reports/plan_detail.html",
+        {"plan": plan, "blocks": blocks, "budget_total": sum(b.planned_total for b in blocks)},
+    )
+
+
+def program_detail(request, year, pk):
+    program = plan_selectors.program_for_year(year, pk)
+    return render(
+        request, "reports/program_detail.html", {"program": program, "plan": program.section.plan}
+    )
+
+
+def course_detail(request, year, pk):
+    course = plan_selectors.course_for_year(year, pk)
+    return render(
+        request,
+        "reports/course_detail.html",
+        {"course": course, "plan": course.program.section.plan},
+    )
+
+
+@require_roles(*DOCUMENT_ROLES)
+def plan_check_view(request, year):
+    plan = plan_or_404(year)
+    return render(request, "reports/plan_check.html", {"plan": plan, "issues": check_plan(plan)})
+
+
+@require_roles(User.Role.BTC)
+def plan_issue_view(request, year):
+    plan = plan_or_404(year)
+    if not plan.is_structure_editable:
+        messages.info(request, f"Kế hoạch năm {plan.year} đã ban hành.")
+        return redirect(plan)
+    form = PlanIssueForm(
+        request.POST or None, initial={"number": plan.number, "issue_date": plan.issue_date}
+    )
+    issues = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_issue(plan=plan, actor=request.user, **form.cleaned_data)
+        except PlanCheckFailed as error:
+            issues = error.issues
+            messages.error(request, error_text(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Đã ban hành kế hoạch năm {plan.year}, số {plan.number}. Cấu trúc kế hoạch "
+                "từ nay chỉ để xem; cử cán bộ, lớp và kết quả vẫn tiếp tục.",
+            )
+            return redirect(plan)
+    return render(
+        request, "reports/plan_issue.html", {"plan": plan, "form": form, "issues": issues}
+    )
+
+
+@require_roles(User.Role.BTC)
+def plan_copy_view(request, year):
+    plan = plan_or_404(year)
+    target = plan.year + 1
+    if request.method == "POST":
+        try:
+            new_plan = plan_copy_to_year(plan=plan, actor=request.user, year=target)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect(plan)
+        messages.success(
+            request,
+            f"Đã tạo dự thảo kế hoạch năm {new_plan.year} từ kế hoạch năm {plan.year} "
+            "(cùng cấu trúc, chỉ tiêu, định mức; chưa có cán bộ, lớp, kinh phí đã chi).",
+        )
+        return redirect(new_plan)
+    return render(
+        request,
+        "reports/plan_copy.html",
+        {"plan": plan, "target": target, "exists": plan_exists(plan.province, target)},
+    )

@@ -1,0 +1,8 @@
+from django import forms
+
+from training_plan.widgets import DateInput
+
+
+class PlanIssueForm(forms.Form):
+    number = forms.CharField(label="Số, ký hiệu", max_length=60, help_text="Ví dụ “25-KH/TU”.")
+    issue_date = forms.DateField(label="Ngày ban hành", widget=DateInput())

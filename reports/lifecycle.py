@@ -1,0 +1,171 @@
+"""The plan's life cycle: issue a checked draft, copy a plan to the next year."""
+
+import datetime
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from training_plan.models import Plan
+
+
+class PlanCheckFailed(ValidationError):
+    """Issuing refused: the plan check found inconsistencies (kept in `issues`)."""
+
+    def __init__(self, issues):
+        self.issues = issues
+        super().__init__(
+            f"Không ban hành được: kế hoạch còn {len(issues)} lỗi cần sửa trước khi ban hành."
+        )
+
+
+def _require_btc(actor, action):
+    if not (actor.is_superuser or actor.is_btc):
+        raise PermissionDenied(f"Chỉ Ban Tổ chức Tỉnh ủy được {action}.")
+
+
+def plan_issue(*, plan: Plan, number: str, issue_date: datetime.date, actor) -> Plan:
+    """Issue a draft plan with its number and date; refused while the plan check finds errors."""
+    from reports.plan_check import check_plan
+
+    _require_btc(actor, "ban hành kế hoạch")
+    number = (number or "").strip()
+    errors = {}
+    if not number:
+        errors["number"] = "Cần nhập số, ký hiệu của kế hoạch."
+    if issue_date is None:
+        errors["issue_date"] = "Cần nhập ngày ban hành."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Plan.objects.select_for_update().get(pk=plan.pk)
+        if current.status != Plan.Status.DRAFT:
+            raise ValidationError(
+                f"Kế hoạch đang ở trạng thái “{current.get_status_display()}”; "
+                "chỉ dự thảo mới ban hành được."
+            )
+        current.number = number
+        current.issue_date = issue_date
+        issues = check_plan(current)
+        if issues:
+            raise PlanCheckFailed(issues)
+        current.status = Plan.Status.ISSUED
+        current.save(update_fields=["number", "issue_date", "status"])
+    return current
+
+
+YEAR_IN_TEXT = r"(?<!\w)((?:năm|Năm|NĂM)\s+){year}(?![\w/]|[.-]\d)"
+
+
+def replace_plan_year(text: str, old_year: int, new_year: int) -> str:
+    """“… năm 2021” → “… năm 2022” where the words name the plan year; other numbers (dates,
+    document numbers such as 04/2019/NQ-HĐND) stay."""
+    if not text:
+        return text
+    return re.sub(YEAR_IN_TEXT.format(year=old_year), rf"\g<1>{new_year}", text)
+
+
+PLAN_TEXT_FIELDS = (
+    "title",
+    "preamble",
+    "purpose",
+    "requirements",
+    "budget_basis_text",
+    "budget_appendix_note",
+    "closing_text",
+)
+
+
+def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
+    """A new draft plan for the next year with the same structure, without people,
+    nominations, allocations, classes or money spent; “năm 2021” in texts becomes the new year."""
+    from budget.models import BudgetBlock, CostNorm
+    from courses.models import Course, EligibilityRule, Program, ProgramInstitution
+    from quotas.models import QuotaLine
+    from training_plan.models import Recipient, Responsibility, Section
+
+    _require_btc(actor, "sao chép kế hoạch sang năm sau")
+    year = year or plan.year + 1
+    if year <= plan.year:
+        raise ValidationError("Năm của kế hoạch mới phải sau năm của kế hoạch gốc.")
+
+    def text(value):
+        return replace_plan_year(value, plan.year, year)
+
+    def copy(instance, **changes):
+        instance.pk = instance.id = None
+        instance._state.adding = True
+        # Prefetched relations belong to the source object; keeping them would make the copy's
+        # related managers (legal documents) answer with the source's rows.
+        instance._prefetched_objects_cache = {}
+        for field, value in changes.items():
+            setattr(instance, field, value)
+        instance.save()
+        return instance
+
+    with transaction.atomic():
+        if Plan.objects.filter(province=plan.province, year=year).exists():
+            raise ValidationError(
+                f"Đã có kế hoạch năm {year} của tỉnh {plan.province}; không sao chép đè lên."
+            )
+        source = Plan.objects.get(pk=plan.pk)
+        new_plan = copy(
+            source,
+            year=year,
+            number="",
+            issue_date=None,
+            status=Plan.Status.DRAFT,
+            **{field: text(getattr(source, field)) for field in PLAN_TEXT_FIELDS},
+        )
+        for recipient in Recipient.objects.filter(plan=plan).order_by("position"):
+            copy(recipient, plan=new_plan, text=text(recipient.text))
+        for responsibility in Responsibility.objects.filter(plan=plan).order_by("position"):
+            copy(
+                responsibility,
+                plan=new_plan,
+                heading=text(responsibility.heading),
+                intro=text(responsibility.intro),
+                tasks=text(responsibility.tasks),
+            )
+        for block in BudgetBlock.objects.filter(plan=plan).order_by("position"):
+            copy(block, plan=new_plan)
+        for norm in CostNorm.objects.filter(plan=plan).order_by("code"):
+            copy(norm, plan=new_plan)
+
+        sections = {}
+        for section in Section.objects.filter(plan=plan).order_by("position"):
+            old_pk = section.pk
+            sections[old_pk] = copy(section, plan=new_plan, title=text(section.title))
+        programs = {}
+        for program in (
+            Program.objects.filter(section__plan=plan)
+            .prefetch_related("legal_documents")
+            .order_by("section__position", "position")
+        ):
+            old_pk, documents = program.pk, list(program.legal_documents.all())
+            new_program = copy(
+                program,
+                section=sections[program.section_id],
+                name=text(program.name),
+                target_group=text(program.target_group),
+                conditions=text(program.conditions),
+                period=text(program.period),
+            )
+            new_program.legal_documents.set(documents)
+            programs[old_pk] = new_program
+        for link in ProgramInstitution.objects.filter(program__section__plan=plan):
+            copy(link, program=programs[link.program_id])
+        courses = {}
+        for course in Course.objects.filter(program__section__plan=plan):
+            old_pk = course.pk
+            courses[old_pk] = copy(
+                course,
+                program=programs[course.program_id],
+                name=text(course.name),
+                target_group=text(course.target_group),
+            )
+        for line in QuotaLine.objects.filter(course__program__section__plan=plan):
+            copy(line, course=courses[line.course_id])
+        for rule in EligibilityRule.objects.filter(course__program__section__plan=plan):
+            copy(rule, course=courses[rule.course_id])
+    return new_plan
