@@ -27,6 +27,7 @@ run: seed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint

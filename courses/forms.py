@@ -2,8 +2,7 @@
 
 from django import forms
 
-from courses.models import StudyMode, TrainingClass
-from quotas.classes import EDITABLE_STATUSES
+from courses.models import EDITABLE_STATUSES, StudyMode, TrainingClass
 from training_plan.models import Organisation
 from training_plan.widgets import DateInput
 

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course, TrainingClass
+from quotas.allocations import allocation_set
 from quotas.models import Nomination, QuotaLine
-from quotas.services import allocation_set, nomination_set_status
+from quotas.services import nomination_set_status
 from training_plan.models import Block, Organisation, Person, Plan, User
 from training_plan.services import person_create
 

@@ -5,7 +5,7 @@ is checked before openpyxl opens it (`open_upload`: extension, size, a real zip,
 declared uncompressed sizes, no DTD), then read in read-only mode without evaluating anything
 (`read_rows`: headers, row limit, no formulas). `resolve_rows` turns cells into people, courses and
 quota lines within what the user may see; `check_rows` adds the database checks (duplicates,
-existing nominations, quota, eligibility). Saving is `quotas.services.nomination_import`, which
+existing nominations, quota, eligibility). Saving is `quotas.bulk.nomination_import`, which
 runs `check_rows` again inside the quota locks.
 """
 

@@ -224,7 +224,14 @@ class Nomination(models.Model):
         return self.status not in self.CLOSED
 
 
+def status_label(status):
+    """The Vietnamese name of a nomination status (“—” for none)."""
+    return dict(Nomination.Status.choices).get(status, "—") if status else "—"
+
+
 class NominationTransition(models.Model):
+    RESERVE_PROMOTION_REASON = "Tự động chuyển từ danh sách dự bị khi có chỉ tiêu trống"
+
     """One status change of a nomination: who, when, from, to and why."""
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")

@@ -201,7 +201,6 @@ def nomination_list_for_user(
 
     from courses.eligibility import Flag, notes_flag_prefix
     from quotas.models import NominationTransition
-    from quotas.services import RESERVE_PROMOTION_REASON
     from training_plan.text import normalise_search
 
     nominations = nominations_for_user(user).filter(course__program__section__plan=plan)
@@ -225,7 +224,7 @@ def nomination_list_for_user(
     if words:
         nominations = nominations.filter(person__search_name__contains=words)
     promoted = NominationTransition.objects.filter(
-        nomination=OuterRef("pk"), reason=RESERVE_PROMOTION_REASON
+        nomination=OuterRef("pk"), reason=NominationTransition.RESERVE_PROMOTION_REASON
     )
     # Only the joins the list shows: the plan's long texts and the program chain would be read
     # and built into objects 50 times per page for nothing.

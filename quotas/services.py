@@ -1,19 +1,18 @@
-"""Writes of quotas and nominations: allocations, the nomination workflow, imports."""
+"""The nomination workflow: create and edit, the moves between statuses, seats and the reserve
+list, eligibility. Seats are checked inside one `lock(...)` call per transaction. Who may do
+what is in `quotas.rules`; allocations in `quotas.allocations`; bulk and import in `quotas.bulk`."""
 
-from dataclasses import dataclass, field
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from courses import eligibility
 from courses.models import EligibilityRule
-from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
-from quotas.selectors import seat_holding_nominations
+from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine, status_label
+from quotas.rules import action_refusal, acts_for_unit, may_create_nominations
 from training_plan.locking import LockTimeout, key_for, lock
-from training_plan.models import Block, Organisation, Plan
+from training_plan.models import Plan
 
 S = Nomination.Status
 
@@ -49,8 +48,8 @@ def nomination_set_status(
     from_status = "" if adding else nomination.status
     if to_status != from_status and to_status not in TRANSITIONS.get(from_status, ()):
         raise NominationRefused(
-            f"Không thể chuyển hồ sơ từ trạng thái “{_status_label(from_status)}” sang "
-            f"“{_status_label(to_status)}”."
+            f"Không thể chuyển hồ sơ từ trạng thái “{status_label(from_status)}” sang "
+            f"“{status_label(to_status)}”."
         )
     nomination.status = to_status
     if adding:
@@ -67,151 +66,7 @@ def nomination_set_status(
     return nomination
 
 
-# --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
-# One lock per quota line, taken once per transaction; every count is made inside the lock.
-
-
-def _check_allocator(actor, quota_line):
-    """BTC allocates Party-block lines, SNV State-block lines; nobody else."""
-    if not actor.reviews_block(quota_line.course.program.block):
-        raise PermissionDenied("Tài khoản của bạn không được phân bổ chỉ tiêu của khối này.")
-
-
-def _check_line(quota_line):
-    if not quota_line.is_capped:
-        raise ValidationError(
-            "Dòng chỉ tiêu này theo nhu cầu đăng ký, không phân bổ chỉ tiêu cho đơn vị."
-        )
-    if quota_line.course.program.section.plan.status == Plan.Status.CLOSED:
-        raise ValidationError("Kế hoạch đã kết thúc, không thay đổi phân bổ chỉ tiêu.")
-
-
-def _check_unit(unit):
-    if unit.kind != Organisation.Kind.UNIT:
-        raise ValidationError(f"{unit.name} không phải đơn vị cử cán bộ, không nhận chỉ tiêu.")
-
-
-def line_allocated_total(quota_line, *, exclude_unit=None):
-    """Σ allocations of a line (optionally without one unit's), read inside the lock."""
-    allocations = Allocation.objects.filter(quota_line=quota_line)
-    if exclude_unit is not None:
-        allocations = allocations.exclude(unit=exclude_unit)
-    return allocations.aggregate(total=Sum("count"))["total"] or 0
-
-
-def unit_held_seats(quota_line, unit):
-    """Seats of a line held by a unit's nominations, read inside the lock."""
-    return seat_holding_nominations().filter(quota_line=quota_line, unit=unit).count()
-
-
-def _save_allocation(allocation, count, actor):
-    allocation._history_user = actor
-    if count == 0:
-        if allocation.pk:
-            allocation.delete()
-        return None
-    allocation.count = count
-    allocation.save()
-    return allocation
-
-
-def allocation_set(*, actor, quota_line: QuotaLine, unit: Organisation, count: int):
-    """Give a unit `count` seats of a capped quota line (0 removes its allocation).
-
-    Refused with a ValidationError, changing nothing, when the line's allocations would exceed
-    its planned count or the unit would get fewer seats than its nominations already hold.
-    Returns the allocation, or None when the unit no longer has one.
-    """
-    _check_allocator(actor, quota_line)
-    _check_line(quota_line)
-    _check_unit(unit)
-    if count is None or count < 0:
-        raise ValidationError("Số chỉ tiêu phân bổ phải là số nguyên không âm.")
-    with transaction.atomic():
-        lock(key_for(quota_line))
-        allocation = Allocation.objects.filter(quota_line=quota_line, unit=unit).first()
-        allocation = allocation or Allocation(quota_line=quota_line, unit=unit, count=0)
-        if allocation.count == count:
-            return allocation if allocation.pk else None
-        held = unit_held_seats(quota_line, unit)
-        if count < held:
-            raise ValidationError(
-                f"Không thể giảm phân bổ của {unit.name} xuống {count}: đơn vị đang có {held} "
-                "hồ sơ giữ chỗ trên dòng chỉ tiêu này."
-            )
-        others = line_allocated_total(quota_line, exclude_unit=unit)
-        if others + count > quota_line.planned_count:
-            room = max(quota_line.planned_count - others, 0)
-            raise ValidationError(
-                f"Vượt chỉ tiêu: dòng chỉ tiêu có {quota_line.planned_count}, đã phân bổ cho các "
-                f"đơn vị khác {others}; chỉ có thể phân bổ tối đa {room} cho {unit.name}."
-            )
-        previous = allocation.count
-        saved = _save_allocation(allocation, count, actor)
-    if count > previous:
-        _promote_reserves(quota_line=quota_line, unit=unit, actor=actor, seats=count - previous)
-    return saved
-
-
-def allocation_move(
-    *, actor, quota_line: QuotaLine, from_unit: Organisation, to_unit: Organisation, count: int
-):
-    """Withdraw `count` unused seats of a line from one unit and give them to another, at once.
-
-    Refused, changing nothing, when the giving unit has fewer unused seats (allocated minus held
-    by its nominations). Returns (from_allocation or None, to_allocation).
-    """
-    _check_allocator(actor, quota_line)
-    _check_line(quota_line)
-    _check_unit(to_unit)
-    if count is None or count <= 0:
-        raise ValidationError("Số chỉ tiêu điều chuyển phải lớn hơn 0.")
-    if from_unit.pk == to_unit.pk:
-        raise ValidationError("Đơn vị nhận phải khác đơn vị điều chuyển.")
-    with transaction.atomic():
-        lock(key_for(quota_line))
-        allocations = {
-            a.unit_id: a
-            for a in Allocation.objects.filter(quota_line=quota_line, unit__in=[from_unit, to_unit])
-        }
-        source = allocations.get(from_unit.pk)
-        if source is None:
-            raise ValidationError(f"{from_unit.name} chưa được phân bổ chỉ tiêu trên dòng này.")
-        held = unit_held_seats(quota_line, from_unit)
-        unused = source.count - held
-        if count > unused:
-            raise ValidationError(
-                f"{from_unit.name} chỉ còn {unused} chỉ tiêu chưa dùng (phân bổ {source.count}, "
-                f"đang giữ chỗ {held}); không thể rút {count}."
-            )
-        # Σ of the line does not change: seats only pass from one unit to the other.
-        target = allocations.get(to_unit.pk) or Allocation(
-            quota_line=quota_line, unit=to_unit, count=0
-        )
-        source = _save_allocation(source, source.count - count, actor)
-        target = _save_allocation(target, target.count + count, actor)
-    _promote_reserves(quota_line=quota_line, unit=to_unit, actor=actor, seats=count)
-    return source, target
-
-
-def _promote_reserves(*, quota_line, unit, actor, seats):
-    """New seats of a unit go to its reserve list first, in order (one transaction each)."""
-    waiting = Nomination.objects.filter(
-        quota_line=quota_line, unit=unit, status=Nomination.Status.RESERVE
-    )
-    if not waiting.exists():
-        return
-    for _ in range(seats):
-        if nomination_promote_reserve(quota_line=quota_line, unit=unit, actor=actor) is None:
-            break
-
-
-# ---------------------------------------------------------------------------------------------
-# Nominations: workflow, seats, reserve list, eligibility, bulk actions, Excel import
-# (feat/nominations). Seats are checked inside one `lock(...)` call per transaction.
-# ---------------------------------------------------------------------------------------------
-
-RESERVE_PROMOTION_REASON = "Tự động chuyển từ danh sách dự bị khi có chỉ tiêu trống"
+RESERVE_PROMOTION_REASON = NominationTransition.RESERVE_PROMOTION_REASON
 DUPLICATE_CONSTRAINT = "one_live_nomination_per_person_course"
 
 
@@ -223,113 +78,6 @@ class NominationRefused(ValidationError):
 
     def __str__(self):
         return self.message
-
-
-def _status_label(status):
-    return dict(S.choices).get(status, "—") if status else "—"
-
-
-# Who may act ---------------------------------------------------------------------------------
-
-
-def acts_for_unit(user, unit_id):
-    """The unit side of a nomination: the unit's own users, BTC (enters for every unit), admins."""
-    if user.is_superuser or user.is_btc:
-        return True
-    return user.is_unit and user.organisation_id == unit_id
-
-
-def may_create_nominations(user):
-    return user.is_superuser or user.is_btc or (user.is_unit and user.organisation_id is not None)
-
-
-def is_reviewer(user, nomination):
-    """BTC for the Party block, SNV for the State block (and administrators)."""
-    return user.reviews_block(nomination.course.program.block)
-
-
-def _reviewer_name(nomination):
-    if nomination.course.program.block == Block.STATE:
-        return "Sở Nội vụ"
-    return "Ban Tổ chức Tỉnh ủy"
-
-
-ACTIONS = {
-    # action: (label, button style, reason required)
-    "submit": ("Gửi duyệt", "primary", False),
-    "reserve": ("Đưa vào danh sách dự bị", "secondary", False),
-    "override": ("Chấp nhận cảnh báo điều kiện", "warning", True),
-    "verify": ("Thẩm định đạt", "success", False),
-    "approve": ("Phê duyệt", "success", False),
-    "return": ("Trả lại để bổ sung", "warning", True),
-    "reject": ("Không chấp thuận", "danger", True),
-    "withdraw": ("Rút hồ sơ", "outline-danger", False),
-}
-UNIT_WITHDRAWABLE = (S.DRAFT, S.RESERVE, S.SUBMITTED, S.RETURNED, S.VERIFIED)
-REVIEWER_WITHDRAWABLE = (*UNIT_WITHDRAWABLE, S.APPROVED, S.ENROLLED)
-
-
-def action_refusal(user, nomination, action):
-    """Why `user` may not do `action` on `nomination` now (role and status), or None.
-
-    Seats and eligibility are checked by the action itself, inside its transaction.
-    """
-    status = nomination.status
-    label = _status_label(status)
-    if user.is_leadership and not user.is_superuser:
-        return "Tài khoản lãnh đạo chỉ được xem, không được thay đổi hồ sơ."
-    unit_side = acts_for_unit(user, nomination.unit_id)
-    reviewer = is_reviewer(user, nomination)
-    if action in ("submit", "reserve", "edit"):
-        if not unit_side:
-            return "Chỉ đơn vị cử cán bộ hoặc Ban Tổ chức Tỉnh ủy được gửi, sửa hồ sơ này."
-        if status not in (S.DRAFT, S.RETURNED):
-            return f"Hồ sơ đang ở trạng thái “{label}”: chỉ hồ sơ dự thảo hoặc bị trả lại mới " + (
-                "được gửi, sửa hoặc đưa vào danh sách dự bị."
-            )
-        return None
-    if action in ("verify", "approve", "return", "reject", "override"):
-        if not reviewer:
-            return (
-                f"Chỉ {_reviewer_name(nomination)} thẩm định, phê duyệt hồ sơ của khóa này "
-                f"({nomination.course.program.get_block_display()})."
-            )
-        allowed = {
-            "verify": (S.SUBMITTED,),
-            "approve": (S.VERIFIED,),
-            "return": (S.SUBMITTED, S.VERIFIED),
-            "reject": (S.SUBMITTED, S.VERIFIED, S.RETURNED, S.RESERVE),
-            "override": (S.SUBMITTED, S.RETURNED, S.RESERVE, S.VERIFIED),
-        }[action]
-        if status not in allowed:
-            names = ", ".join(f"“{_status_label(s)}”" for s in allowed)
-            return f"Hồ sơ đang ở trạng thái “{label}”; thao tác này chỉ áp dụng cho hồ sơ {names}."
-        return None
-    if action == "withdraw":
-        if reviewer and status in REVIEWER_WITHDRAWABLE:
-            return None
-        if unit_side and status in UNIT_WITHDRAWABLE:
-            return None
-        if unit_side or reviewer:
-            return f"Hồ sơ đang ở trạng thái “{label}” nên không thể rút." + (
-                " Đơn vị chỉ rút được hồ sơ trước khi được phê duyệt." if unit_side else ""
-            )
-        return "Bạn không có quyền rút hồ sơ này."
-    return "Thao tác không hợp lệ."
-
-
-def allowed_actions(user, nomination):
-    """[(action, label, style, reason required)] the user may try on this nomination now."""
-    return [
-        (action, label, style, needs_reason)
-        for action, (label, style, needs_reason) in ACTIONS.items()
-        if action_refusal(user, nomination, action) is None
-        and (
-            action != "override"
-            or eligibility.EligibilityReport.from_notes(nomination.eligibility_notes).warnings
-        )
-        and (action != "reserve" or nomination.quota_line_id is not None)
-    ]
 
 
 def _require(user, nomination, action):
@@ -513,12 +261,12 @@ def duplicate_message(person, course, existing=None):
 OWN_UNIT_ONLY = "Đơn vị chỉ được cử cán bộ của đơn vị mình."
 
 
-def _refuse_closed_plan(plan):
+def refuse_closed_plan(plan):
     if plan.status == Plan.Status.CLOSED:
         raise NominationRefused(f"Kế hoạch năm {plan.year} đã kết thúc, không nhận hồ sơ mới.")
 
 
-def _line_refusal(course, quota_line, *, course_has_lines):
+def line_refusal(course, quota_line, *, course_has_lines):
     """Why the quota line does not fit the course, or ""."""
     if quota_line is not None and quota_line.course_id != course.pk:
         return "Dòng chỉ tiêu không thuộc khóa đã chọn."
@@ -528,9 +276,9 @@ def _line_refusal(course, quota_line, *, course_has_lines):
 
 
 def _validate_target(course, quota_line):
-    _refuse_closed_plan(_plan_of(course))
+    refuse_closed_plan(_plan_of(course))
     has_lines = quota_line is None and course.quota_lines.exists()
-    refusal = _line_refusal(course, quota_line, course_has_lines=has_lines)
+    refusal = line_refusal(course, quota_line, course_has_lines=has_lines)
     if refusal:
         raise NominationRefused(refusal)
 
@@ -821,166 +569,3 @@ def nomination_override_warning(*, actor, nomination: Nomination, reason: str) -
     )
     _copy_state(nomination, fresh)
     return nomination
-
-
-# Bulk ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class BulkResult:
-    changed: list = field(default_factory=list)
-    refused: list = field(default_factory=list)  # [(nomination, message)]
-
-
-def _bulk(service, *, actor, nominations):
-    """Each nomination in its own transaction: one refusal does not undo the others."""
-    result = BulkResult()
-    for nomination in nominations:
-        try:
-            service(actor=actor, nomination=nomination)
-        except ValidationError as error:
-            result.refused.append((nomination, str(error)))
-        else:
-            result.changed.append(nomination)
-    return result
-
-
-def nomination_bulk_submit(*, actor, nominations) -> BulkResult:
-    return _bulk(nomination_submit, actor=actor, nominations=nominations)
-
-
-def nomination_bulk_verify(*, actor, nominations) -> BulkResult:
-    return _bulk(nomination_verify, actor=actor, nominations=nominations)
-
-
-def nomination_bulk_approve(*, actor, nominations) -> BulkResult:
-    return _bulk(nomination_approve, actor=actor, nominations=nominations)
-
-
-BULK_SERVICES = {
-    "submit": nomination_bulk_submit,
-    "verify": nomination_bulk_verify,
-    "approve": nomination_bulk_approve,
-}
-
-
-# Excel import --------------------------------------------------------------------------------
-
-
-class ImportRefused(NominationRefused):
-    """Some rows failed the checks made inside the lock; nothing was saved."""
-
-    def __init__(self, rows):
-        bad = [row for row in rows if row.errors]
-        super().__init__(
-            f"Không lưu dòng nào: {len(bad)} dòng không hợp lệ khi kiểm tra lại lúc lưu. "
-            "Xem lỗi từng dòng, sửa tệp và tải lên lại."
-        )
-        self.rows = rows
-
-
-@transaction.atomic
-def nomination_import(*, actor, plan, rows, submit: bool = False) -> list:
-    """Save every checked import row as a nomination, or none.
-
-    One transaction, one `lock` call with the seat keys of every capped line and unit in the
-    file; inside it the rows are checked again against the database (another request may have
-    taken seats since the preview). With `submit`, each nomination is also submitted.
-    """
-    from quotas.imports import check_rows
-
-    if not may_create_nominations(actor):
-        raise NominationRefused("Tài khoản của bạn không được lập hồ sơ cử đi học.")
-    for row in rows:
-        row.errors, row.warnings = list(row.errors), []
-    capped = {
-        (row.quota_line, row.person.organisation_id)
-        for row in rows
-        if row.person is not None and row.quota_line is not None and row.quota_line.is_capped
-    }
-    keys = {key_for(line) for line, _ in capped}
-    # The same keys as `_seat_keys` row by row, with one query for the allocations of the file.
-    wanted = {(line.pk, unit_id) for line, unit_id in capped}
-    for allocation in Allocation.objects.filter(
-        quota_line_id__in={line_id for line_id, _ in wanted},
-        unit_id__in={unit_id for _, unit_id in wanted},
-    ):
-        if (allocation.quota_line_id, allocation.unit_id) in wanted:
-            keys.add(key_for(allocation))
-    if keys:
-        lock(*keys)
-    check_rows(rows, plan=plan)
-    if any(row.errors for row in rows):
-        raise ImportRefused(rows)
-    return _insert_imported(actor=actor, plan=plan, rows=rows, submit=submit)
-
-
-def _insert_imported(*, actor, plan, rows, submit):
-    """Insert checked rows in bulk: nominations, their history and their transitions.
-
-    `check_rows` has just checked duplicates, eligibility and seats of every row inside the lock;
-    the per-row rules of `_prepare` left are cheap. A few statements for the whole file instead of
-    ≈8 per row keep a 5.000-row import within seconds. The unique constraint stays the last word
-    on a duplicate inserted meanwhile by a request that does not take the seat locks.
-    """
-    _refuse_closed_plan(plan)
-    courses_with_lines = set(
-        QuotaLine.objects.filter(course_id__in={row.course.pk for row in rows})
-        .values_list("course_id", flat=True)
-        .distinct()
-    )
-    now = timezone.now()
-    status = S.SUBMITTED if submit else S.DRAFT
-    nominations = []
-    for row in rows:
-        if acts_for_unit(actor, row.person.organisation_id):
-            refusal = _line_refusal(
-                row.course, row.quota_line, course_has_lines=row.course.pk in courses_with_lines
-            )
-        else:
-            refusal = OWN_UNIT_ONLY
-        if refusal:
-            raise NominationRefused(f"Dòng {row.number}: {refusal}")
-        nominations.append(
-            Nomination(
-                person=row.person,
-                course=row.course,
-                quota_line=row.quota_line,
-                unit_id=row.person.organisation_id,
-                status=status,
-                training_months=row.training_months,
-                commitment_months=row.commitment_months,
-                eligibility_notes=row.report.to_notes(),
-                note=row.note,
-                created_by=actor,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    try:
-        with transaction.atomic():
-            bulk_create_with_history(
-                nominations, Nomination, batch_size=1000, default_user=actor, default_date=now
-            )
-    except IntegrityError as error:
-        raise NominationRefused(
-            "Không lưu dòng nào: trong lúc lưu, một số cán bộ trong tệp vừa được cử đi học cùng "
-            "khóa từ nơi khác. Hãy tải tệp lên lại để xem các dòng trùng."
-        ) from error
-    moves = [("", S.DRAFT)] + ([(S.DRAFT, S.SUBMITTED)] if submit else [])
-    NominationTransition.objects.bulk_create(
-        [
-            NominationTransition(
-                nomination=nomination, from_status=before, to_status=after, actor=actor
-            )
-            for nomination in nominations
-            for before, after in moves
-        ],
-        batch_size=1000,
-    )
-    return nominations
-
-
-# ---------------------------------------------------------------------------------------------
-# End of nominations block (feat/nominations).
-# ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import eligibility
-from quotas import imports, selectors, services
+from quotas import bulk, imports, rules, selectors, services
+from quotas.allocations import allocation_move, allocation_set
 from quotas.forms import (
     AllocationMoveForm,
     AllocationSetForm,
@@ -30,7 +31,6 @@ from quotas.selectors import (
     course_for_year,
     quota_line_for_year,
 )
-from quotas.services import allocation_move, allocation_set
 from training_plan import selectors as plan_selectors
 from training_plan.access import WRITE_ROLES, require_roles
 from training_plan.history import history_rows
@@ -210,7 +210,7 @@ def _plans_or_none(request):
 
 def _bulk_actions(user):
     actions = []
-    if services.may_create_nominations(user):
+    if rules.may_create_nominations(user):
         actions.append("submit")
     if user.is_superuser or user.is_btc or user.is_snv:
         actions += ["verify", "approve"]
@@ -249,7 +249,7 @@ def nomination_list(request):
             "page": page,
             "query": query.urlencode(),
             "bulk_actions": _bulk_actions(request.user),
-            "may_create": services.may_create_nominations(request.user),
+            "may_create": rules.may_create_nominations(request.user),
             "list_url": request.get_full_path(),
         },
     )
@@ -278,8 +278,8 @@ def nomination_detail(request, pk):
             "course_code": nomination.course.code,
             "transitions": selectors.nomination_transitions(nomination),
             "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
-            "actions": services.allowed_actions(request.user, nomination),
-            "can_edit": services.action_refusal(request.user, nomination, "edit") is None,
+            "actions": rules.allowed_actions(request.user, nomination),
+            "can_edit": rules.action_refusal(request.user, nomination, "edit") is None,
             "reserve_position": selectors.reserve_position(nomination),
             "usage": usage,
             "promotion_reason": services.RESERVE_PROMOTION_REASON,
@@ -304,7 +304,7 @@ def _rules_by_course(courses, plan):
 @require_http_methods(["GET", "POST"])
 def nomination_create(request):
     user = request.user
-    if not services.may_create_nominations(user):
+    if not rules.may_create_nominations(user):
         raise PermissionDenied("Tài khoản của bạn không được lập hồ sơ cử đi học.")
     plans, empty = _plans_or_none(request)
     if empty:
@@ -374,7 +374,7 @@ def nomination_create(request):
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, pk):
     nomination = selectors.nomination_for_user(request.user, pk)
-    refusal = services.action_refusal(request.user, nomination, "edit")
+    refusal = rules.action_refusal(request.user, nomination, "edit")
     if refusal:
         messages.error(request, refusal)
         return redirect(nomination)
@@ -412,7 +412,7 @@ def nomination_edit(request, pk):
 
 
 def _run_action(request, nomination, action, kwargs):
-    label = services.ACTIONS[action][0]
+    label = rules.ACTIONS[action][0]
     try:
         ACTION_SERVICES[action](actor=request.user, nomination=nomination, **kwargs)
     except ValidationError as error:
@@ -438,11 +438,11 @@ def nomination_action(request, pk, action):
     if action not in ACTION_SERVICES:
         raise Http404("Không có thao tác này.")
     nomination = selectors.nomination_for_user(request.user, pk)
-    refusal = services.action_refusal(request.user, nomination, action)
+    refusal = rules.action_refusal(request.user, nomination, action)
     if refusal:
         messages.error(request, refusal)
         return redirect(nomination)
-    label, style, needs_reason = services.ACTIONS[action]
+    label, style, needs_reason = rules.ACTIONS[action]
     form = None
     if action in REASON_ACTIONS:
         form = ReasonForm(request.POST or None, required=needs_reason)
@@ -490,7 +490,7 @@ def nomination_bulk(request):
         return redirect(back)
     label = BULK_LABELS[action]
     if request.POST.get("confirm") != "1":
-        rows = [(n, services.action_refusal(request.user, n, action)) for n in nominations]
+        rows = [(n, rules.action_refusal(request.user, n, action)) for n in nominations]
         return render(
             request,
             "quotas/nomination_bulk_confirm.html",
@@ -502,7 +502,7 @@ def nomination_bulk(request):
                 "next": back,
             },
         )
-    result = services.BULK_SERVICES[action](actor=request.user, nominations=nominations)
+    result = bulk.BULK_SERVICES[action](actor=request.user, nominations=nominations)
     messages.success(
         request,
         f"{label}: đã thực hiện {len(result.changed)} hồ sơ; "
@@ -517,7 +517,7 @@ def nomination_bulk(request):
 
 
 def _import_allowed(user):
-    if not services.may_create_nominations(user):
+    if not rules.may_create_nominations(user):
         raise PermissionDenied("Tài khoản của bạn không được nhập danh sách cử đi học.")
 
 
@@ -591,10 +591,10 @@ def nomination_import_confirm(request):
         raise Http404("Không có kế hoạch của năm này.")
     rows = imports.rows_from_session(stored["rows"], user=request.user, plan=plan)
     try:
-        created = services.nomination_import(
+        created = bulk.nomination_import(
             actor=request.user, plan=plan, rows=rows, submit=stored["submit"]
         )
-    except services.ImportRefused as error:
+    except bulk.ImportRefused as error:
         request.session.pop(IMPORT_SESSION_KEY, None)
         messages.error(request, error.message)
         form = ImportUploadForm()

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Course
-from quotas import services
+from quotas import allocations
+from quotas.allocations import allocation_move, allocation_set
 from quotas.models import Allocation, Nomination, QuotaLine
-from quotas.services import allocation_move, allocation_set
 from tests.helpers import client_for, page_text
 from tests.training_plan.factories import NominationFactory, PersonFactory, unit
 from training_plan.locking import LockTimeout
@@ -211,7 +211,7 @@ def test_allocation_move_refusals(btc_user, line, from_code, to_code, count, mes
 
 def test_allocation_takes_the_line_lock_once(btc_user, line, monkeypatch):
     calls = []
-    monkeypatch.setattr(services, "lock", lambda *keys: calls.append(keys))
+    monkeypatch.setattr(allocations, "lock", lambda *keys: calls.append(keys))
     allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=4)
     allocation_move(
         actor=btc_user, quota_line=line, from_unit=unit(BINH_SON), to_unit=unit(SON_TINH), count=1
@@ -410,7 +410,7 @@ def test_lock_timeout_shows_its_message(client, btc_user, line, monkeypatch):
     def busy(*keys):
         raise LockTimeout()
 
-    monkeypatch.setattr(services, "lock", busy)
+    monkeypatch.setattr(allocations, "lock", busy)
     response = client_for(client, btc_user).post(
         set_url(line), {"unit": unit(BINH_SON).pk, "count": 3}, follow=True
     )

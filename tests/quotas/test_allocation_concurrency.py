@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from quotas import services
+from quotas import allocations
 from quotas.models import Allocation, QuotaLine
 from training_plan.models import Organisation, User
 
@@ -45,7 +45,7 @@ def run_concurrently(line, units, actor):
             unit = Organisation.objects.get(pk=unit_pk)
             user = User.objects.get(pk=actor.pk)
             start.wait(timeout=30)
-            services.allocation_set(actor=user, quota_line=quota_line, unit=unit, count=ASK)
+            allocations.allocation_set(actor=user, quota_line=quota_line, unit=unit, count=ASK)
             outcomes.append("allocated")
         except ValidationError:
             outcomes.append("refused")
@@ -68,7 +68,7 @@ def total(line):
 
 def test_concurrent_allocations_never_exceed_the_line(race, monkeypatch):
     line, units, actor = race
-    read_total = services.line_allocated_total
+    read_total = allocations.line_allocated_total
 
     def slow_read(*args, **kwargs):
         # Widen the window between reading Σ and writing: without the lock, this overbooks.
@@ -76,7 +76,7 @@ def test_concurrent_allocations_never_exceed_the_line(race, monkeypatch):
         time.sleep(0.05)
         return value
 
-    monkeypatch.setattr(services, "line_allocated_total", slow_read)
+    monkeypatch.setattr(allocations, "line_allocated_total", slow_read)
     outcomes = run_concurrently(line, units, actor)
     assert outcomes == ["allocated"] * 3 + ["refused"] * 7
     assert total(line) == 9 <= line.planned_count
@@ -85,7 +85,7 @@ def test_concurrent_allocations_never_exceed_the_line(race, monkeypatch):
 
 def test_control_without_the_lock_overbooks(race, monkeypatch):
     line, units, actor = race
-    read_total = services.line_allocated_total
+    read_total = allocations.line_allocated_total
     everyone_has_read = threading.Barrier(THREADS)
 
     def read_then_wait(*args, **kwargs):
@@ -93,8 +93,8 @@ def test_control_without_the_lock_overbooks(race, monkeypatch):
         everyone_has_read.wait(timeout=30)
         return value
 
-    monkeypatch.setattr(services, "lock", lambda *keys: None)
-    monkeypatch.setattr(services, "line_allocated_total", read_then_wait)
+    monkeypatch.setattr(allocations, "lock", lambda *keys: None)
+    monkeypatch.setattr(allocations, "line_allocated_total", read_then_wait)
     outcomes = run_concurrently(line, units, actor)
     assert outcomes == ["allocated"] * THREADS
     assert total(line) == THREADS * ASK > line.planned_count

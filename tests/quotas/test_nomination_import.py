@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quotas import imports, services
+from quotas import bulk, imports
 from quotas.imports import HEADERS, SHEET_NAME
 from quotas.models import Nomination
 from tests.helpers import client_for, page_text
@@ -444,15 +444,15 @@ def test_import_rescopes_stored_rows_to_the_user(client, unit_a_user, unit_b_use
     # Replaying Bình Sơn's stored rows as Sơn Tịnh finds nobody to nominate.
     plan = response.context["plan"]
     rows = imports.rows_from_session(stored["rows"], user=unit_b_user, plan=plan)
-    with pytest.raises(services.ImportRefused):
-        services.nomination_import(actor=unit_b_user, plan=plan, rows=rows)
+    with pytest.raises(bulk.ImportRefused):
+        bulk.nomination_import(actor=unit_b_user, plan=plan, rows=rows)
     assert not Nomination.objects.exists()
 
 
 def test_import_takes_one_lock_with_every_key(unit_a_user, people, seats, monkeypatch):
     second = AllocationFactory(quota_line=line("II.1.1-3"), unit=seats.unit, count=2)
     calls = []
-    monkeypatch.setattr(services, "lock", lambda *keys: calls.append(sorted(keys)))
+    monkeypatch.setattr(bulk, "lock", lambda *keys: calls.append(sorted(keys)))
     raw = imports.read_upload(
         upload_file(
             workbook_bytes(
@@ -466,7 +466,7 @@ def test_import_takes_one_lock_with_every_key(unit_a_user, people, seats, monkey
     )
     plan = seats.quota_line.course.program.section.plan
     rows = imports.resolve_rows(raw, user=unit_a_user, plan=plan)
-    created = services.nomination_import(actor=unit_a_user, plan=plan, rows=rows, submit=True)
+    created = bulk.nomination_import(actor=unit_a_user, plan=plan, rows=rows, submit=True)
     assert len(created) == 3
     assert calls == [
         sorted(
@@ -504,7 +504,7 @@ def resolved(user, people, seats, codes):
 
 def test_import_records_history_and_every_move_like_the_form(unit_a_user, people, seats):
     plan, rows = resolved(unit_a_user, people, seats, [("II.1.1", "II.1.1-2")] * 3)
-    created = services.nomination_import(actor=unit_a_user, plan=plan, rows=rows, submit=True)
+    created = bulk.nomination_import(actor=unit_a_user, plan=plan, rows=rows, submit=True)
     assert {n.pk for n in created} == set(Nomination.objects.values_list("pk", flat=True))
     for nomination in Nomination.objects.all():
         moves = list(nomination.transitions.values_list("from_status", "to_status", "actor"))
@@ -528,6 +528,6 @@ def test_a_duplicate_inserted_meanwhile_saves_nothing(unit_a_user, people, seats
         return rows
 
     monkeypatch.setattr(imports, "check_rows", check_then_race)
-    with pytest.raises(services.NominationRefused, match="vừa được cử đi học cùng khóa"):
-        services.nomination_import(actor=unit_a_user, plan=plan, rows=rows)
+    with pytest.raises(bulk.NominationRefused, match="vừa được cử đi học cùng khóa"):
+        bulk.nomination_import(actor=unit_a_user, plan=plan, rows=rows)
     assert not Nomination.objects.exists()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from quotas import services
+from quotas import bulk, rules, services
 from quotas.models import Nomination, NominationTransition
 from quotas.services import NominationRefused
 from tests.quotas.factories import (
@@ -354,8 +354,8 @@ def test_reject_needs_a_reason_and_is_final(btc_user, unit_a_user, cao_cap, allo
     nomination.refresh_from_db()
     assert nomination.status == S.REJECTED
     for action in ("submit", "withdraw", "verify", "approve"):
-        assert services.action_refusal(btc_user, nomination, action) is not None
-        assert services.action_refusal(unit_a_user, nomination, action) is not None
+        assert rules.action_refusal(btc_user, nomination, action) is not None
+        assert rules.action_refusal(unit_a_user, nomination, action) is not None
 
 
 # Withdraw ------------------------------------------------------------------------------------
@@ -637,9 +637,7 @@ def test_bulk_submit_changes_what_fits_and_says_why_the_rest_did_not(
     nominations = [draft(cao_cap) for _ in range(3)]
     approved = draft(cao_cap, status=S.APPROVED)
     # One seat is taken by the approved nomination: one of three drafts fits.
-    result = services.nomination_bulk_submit(
-        actor=unit_a_user, nominations=[*nominations, approved]
-    )
+    result = bulk.nomination_bulk_submit(actor=unit_a_user, nominations=[*nominations, approved])
     assert len(result.changed) == 1
     assert len(result.refused) == 3
     messages = [message for _, message in result.refused]
@@ -651,10 +649,10 @@ def test_bulk_submit_changes_what_fits_and_says_why_the_rest_did_not(
 def test_bulk_verify_and_approve(btc_user, cao_cap):
     nominations = [draft(cao_cap, status=S.SUBMITTED) for _ in range(3)]
     state = draft(line("III.3.5-1"), status=S.SUBMITTED)
-    result = services.nomination_bulk_verify(actor=btc_user, nominations=[*nominations, state])
+    result = bulk.nomination_bulk_verify(actor=btc_user, nominations=[*nominations, state])
     assert (len(result.changed), len(result.refused)) == (3, 1)
     assert "Chỉ Sở Nội vụ" in result.refused[0][1]
-    result = services.nomination_bulk_approve(actor=btc_user, nominations=nominations)
+    result = bulk.nomination_bulk_approve(actor=btc_user, nominations=nominations)
     assert len(result.changed) == 3
     assert set(
         Nomination.objects.filter(pk__in=[n.pk for n in nominations]).values_list(
@@ -668,14 +666,14 @@ def test_bulk_reports_a_lock_timeout_per_row(unit_a_user, cao_cap, allocation, m
         raise LockTimeout()
 
     monkeypatch.setattr(services, "lock", busy)
-    result = services.nomination_bulk_submit(actor=unit_a_user, nominations=[draft(cao_cap)])
+    result = bulk.nomination_bulk_submit(actor=unit_a_user, nominations=[draft(cao_cap)])
     assert result.changed == []
     assert result.refused[0][1] == LockTimeout.MESSAGE
 
 
 def test_allowed_actions_per_role(btc_user, snv_user, unit_a_user, leader_user, cao_cap):
     nomination = draft(cao_cap, status=S.SUBMITTED)
-    names = lambda user: [a[0] for a in services.allowed_actions(user, nomination)]  # noqa: E731
+    names = lambda user: [a[0] for a in rules.allowed_actions(user, nomination)]  # noqa: E731
     assert names(btc_user) == ["verify", "return", "reject", "withdraw"]
     assert names(unit_a_user) == ["withdraw"]
     assert names(snv_user) == []

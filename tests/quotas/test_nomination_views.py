@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quotas import services
+from quotas import rules, services
 from quotas.models import Nomination
 from tests.helpers import client_for, page_text
 from tests.quotas.factories import (
@@ -48,7 +48,7 @@ def object_urls(nomination):
         ("detail", reverse("nomination_detail", args=[pk]), False),
         ("edit", reverse("nomination_edit", args=[pk]), True),
     ]
-    for action in services.ACTIONS:
+    for action in rules.ACTIONS:
         urls.append((action, reverse("nomination_action", args=[pk, action]), True))
     return urls
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from quotas.allocations import allocation_move, allocation_set
 from quotas.models import Allocation, Nomination, QuotaLine
-from quotas.services import allocation_move, allocation_set
 from tests.training_plan.factories import PersonFactory
 from training_plan.models import Organisation
 
