@@ -8,7 +8,7 @@ from training_plan.widgets import DateInput
 
 
 def institution_queryset():
-    return Organisation.objects.filter(kind=Organisation.Kind.INSTITUTION).order_by("name")
+    return Organisation.objects.filter(kind=Organisation.Kind.INSTITUTION).order_by("sort_key")
 
 
 class TrainingClassForm(forms.Form):

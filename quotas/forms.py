@@ -6,6 +6,7 @@ from courses.eligibility import Flag
 from courses.models import Course, Program
 from quotas.models import Nomination
 from training_plan.models import Organisation
+from training_plan.selectors import units
 from training_plan.widgets import QuickSelect
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
@@ -13,14 +14,10 @@ from training_plan.widgets import QuickSelect
 # the forms validate what comes back.
 
 
-def _units():
-    return Organisation.objects.filter(kind=Organisation.Kind.UNIT)
-
-
 class AllocationSetForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="Đơn vị",
-        queryset=_units(),
+        queryset=units(),
         error_messages={
             "required": "Vui lòng chọn đơn vị.",
             "invalid_choice": "Đơn vị đã chọn không hợp lệ.",
@@ -40,7 +37,7 @@ class AllocationSetForm(forms.Form):
 class AllocationMoveForm(forms.Form):
     from_unit = forms.ModelChoiceField(
         label="Rút từ đơn vị",
-        queryset=_units(),
+        queryset=units(),
         error_messages={
             "required": "Vui lòng chọn đơn vị rút chỉ tiêu.",
             "invalid_choice": "Đơn vị rút chỉ tiêu không hợp lệ.",
@@ -48,7 +45,7 @@ class AllocationMoveForm(forms.Form):
     )
     to_unit = forms.ModelChoiceField(
         label="Chuyển cho đơn vị",
-        queryset=_units(),
+        queryset=units(),
         error_messages={
             "required": "Vui lòng chọn đơn vị nhận chỉ tiêu.",
             "invalid_choice": "Đơn vị nhận chỉ tiêu không hợp lệ.",
@@ -264,9 +261,7 @@ class NominationFilterForm(forms.Form):
         )
         self.fields["course"].label_from_instance = lambda c: f"{c.code} {c.name}"
         if user.sees_all_units:
-            self.fields["unit"].queryset = Organisation.objects.filter(
-                kind=Organisation.Kind.UNIT
-            ).order_by("name")
+            self.fields["unit"].queryset = units()
         else:
             del self.fields["unit"]
 

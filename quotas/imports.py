@@ -24,8 +24,8 @@ from courses.models import EligibilityRule
 from quotas.models import Allocation, Nomination
 from quotas.selectors import plan_courses
 from quotas.services import duplicate_message
-from training_plan.models import Organisation
 from training_plan.selectors import people_for_user
+from training_plan.selectors import units as units_in_order
 from training_plan.text import normalise_search
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -346,7 +346,7 @@ class _Catalogue:
             self.courses[code] = course
             for line in course.quota_lines.all():
                 self.lines[f"{code}-{line.position}"] = line
-        units = Organisation.objects.filter(kind=Organisation.Kind.UNIT)
+        units = units_in_order()
         if not user.sees_all_units:
             units = units.filter(pk=user.organisation_id)
         self.units = {unit.code.upper(): unit for unit in units}
@@ -679,7 +679,7 @@ def build_template(*, user, plan):
     codes.append(["Mã đơn vị", "Tên đơn vị"])
     for cell in codes[start]:
         cell.font = Font(bold=True)
-    units = Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
+    units = units_in_order()
     if not user.sees_all_units:
         units = units.filter(pk=user.organisation_id)
     for unit in units:

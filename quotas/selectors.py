@@ -71,15 +71,6 @@ class LineUsage:
         return self.allocated - self.held
 
 
-def unit_sort_key(organisation):
-    return (normalise_search(organisation.name), organisation.name)
-
-
-def allocation_units():
-    """Organisations that receive allocations and nominate cadres."""
-    return sorted(Organisation.objects.filter(kind=Organisation.Kind.UNIT), key=unit_sort_key)
-
-
 def quota_line_for_year(year, pk):
     line = (
         QuotaLine.objects.select_related("course__program__section__plan", "institution")
@@ -129,7 +120,7 @@ def allocation_usage(lines, *, user):
         if user.sees_all_units or unit_id == visible_unit:
             usage[line_id].rows.append(row)
     for line_usage in usage.values():
-        line_usage.rows.sort(key=lambda row: unit_sort_key(row.unit))
+        line_usage.rows.sort(key=lambda row: (row.unit.sort_key, row.unit.pk))
     return [usage[pk] for pk in ids]
 
 
@@ -201,7 +192,6 @@ def nomination_list_for_user(
 
     from courses.eligibility import Flag, notes_flag_prefix
     from quotas.models import NominationTransition
-    from training_plan.text import normalise_search
 
     nominations = nominations_for_user(user).filter(course__program__section__plan=plan)
     if program is not None:

@@ -26,7 +26,6 @@ from quotas.forms import (
 from quotas.models import Allocation, Nomination
 from quotas.selectors import (
     allocation_overview,
-    allocation_units,
     allocation_usage,
     course_for_year,
     quota_line_for_year,
@@ -34,7 +33,6 @@ from quotas.selectors import (
 from training_plan import selectors as plan_selectors
 from training_plan.access import WRITE_ROLES, require_roles
 from training_plan.history import history_rows
-from training_plan.models import Organisation
 from training_plan.pagination import DeferredJoinPaginator
 from training_plan.selectors import people_for_user, plan_or_404
 from training_plan.web import error_text
@@ -80,7 +78,7 @@ def allocation_course(request, year, pk):
     course = course_for_year(year, pk)
     user = request.user
     lines = list(course.quota_lines.all())
-    units = allocation_units()
+    units = list(plan_selectors.units())
     names = {unit.pk: unit.short_name or unit.name for unit in units}
     labels = {line.pk: line.place for line in lines}
     records = Allocation.history.filter(quota_line__course=course)
@@ -315,7 +313,7 @@ def nomination_create(request):
     units, unit = None, None
     if user.sees_all_units:
         # BTC first picks a unit, then one of its people (a province has tens of thousands).
-        units = Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
+        units = plan_selectors.units()
         unit_code = request.GET.get("unit") or request.POST.get("unit")
         unit = units.filter(code=unit_code).first() if unit_code else None
         person_pk = request.GET.get("person", "")

@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from training_plan.models import Organisation, Person
-from training_plan.selectors import people_matching
+from training_plan.selectors import people_matching, units
 from training_plan.services import PERSON_FIELDS
 from training_plan.widgets import QuickSelect
 
@@ -13,10 +13,6 @@ DATE_WIDGET_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
 # Filter value meaning “the field is empty” (no theory level, no managerial position), distinct
 # from the empty value meaning “any”.
 NONE_VALUE = "-"
-
-
-def unit_choices():
-    return Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
 
 
 class PersonForm(forms.ModelForm):
@@ -63,7 +59,7 @@ class PersonForm(forms.ModelForm):
         if user.is_unit:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = unit_choices()
+            self.fields["organisation"].queryset = units()
             self.fields["organisation"].empty_label = "— Chọn đơn vị —"
 
     def clean_full_name(self):
@@ -129,7 +125,7 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if user.sees_all_units:
-            self.fields["organisation"].queryset = unit_choices()
+            self.fields["organisation"].queryset = units()
         else:
             del self.fields["organisation"]
 

@@ -7,10 +7,12 @@ Programs, courses and classes live in `courses`, quotas and nominations in `quot
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from training_plan.text import name_sort_key, normalise_search
+from training_plan.text import name_sort_key, normalise_search, text_sort_key
 
 
 class Block(models.TextChoices):
@@ -62,12 +64,16 @@ class Organisation(models.Model):
         help_text="Tên chỉ một nhóm cơ quan, ví dụ “các cơ sở đào tạo có liên quan”.",
     )
 
+    # The one order of organisations in every list and choice: Vietnamese alphabetical order of
+    # the name (set on every save, fixtures included: see `set_sort_key`).
+    sort_key = models.CharField("khóa sắp xếp", max_length=600, editable=False, db_index=True)
+
     objects = CodeManager()
 
     class Meta:
         verbose_name = "cơ quan, đơn vị"
         verbose_name_plural = "cơ quan, đơn vị"
-        ordering = ["kind", "name"]
+        ordering = ["kind", "sort_key", "name"]
 
     def __str__(self):
         return self.name
@@ -522,3 +528,9 @@ class RenderedDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} — {self.key[:12]}"
+
+
+@receiver(pre_save, sender=Organisation)
+def set_sort_key(sender, instance, **kwargs):
+    # pre_save, not save(): loaddata saves raw and skips save() but still sends this signal.
+    instance.sort_key = text_sort_key(instance.name)

@@ -2,8 +2,14 @@
 
 from django.http import Http404
 
-from training_plan.models import Person, Plan
+from training_plan.models import Organisation, Person, Plan
 from training_plan.text import normalise_search
+
+
+def units():
+    """Organisations that receive allocations and nominate cadres, in the one order of
+    organisations (Vietnamese alphabetical, `Organisation.sort_key`)."""
+    return Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("sort_key", "id")
 
 
 def plan_list():

@@ -39,8 +39,13 @@ def _word_keys(word):
     return "".join(letters) + WORD_END, "abcdef"[tone]
 
 
+def _words_key(words):
+    keys = [_word_keys(word) for word in words]
+    return "".join(letters for letters, _ in keys) + "".join(tone for _, tone in keys)
+
+
 def name_sort_key(full_name):
-    """Key that orders names the Vietnamese way.
+    """Key that orders people's names the Vietnamese way.
 
     Given name (the last word) first, then family and middle names; letters in the Vietnamese
     alphabet (a ă â b c d đ …) and tones only where the letters are equal.
@@ -48,9 +53,12 @@ def name_sort_key(full_name):
     words = full_name.split()
     if not words:
         return ""
-    ordered = [words[-1], *words[:-1]]
-    keys = [_word_keys(word) for word in ordered]
-    return "".join(letters for letters, _ in keys) + "".join(tone for _, tone in keys)
+    return _words_key([words[-1], *words[:-1]])
+
+
+def text_sort_key(text):
+    """Key that orders a name of an organisation the Vietnamese way, word by word in order."""
+    return _words_key(text.split())
 
 
 def format_number(value):

@@ -62,3 +62,22 @@ def test_reviewer_of_each_block(btc_user, snv_user, unit_a_user):
     assert btc_user.reviews_block("party") and not btc_user.reviews_block("state")
     assert snv_user.reviews_block("state") and not snv_user.reviews_block("party")
     assert not unit_a_user.reviews_block("party")
+
+
+def test_units_come_in_one_vietnamese_alphabetical_order(plan_2021):
+    from training_plan.selectors import units
+
+    added = ["Vĩnh Test", "Đảng ủy Zeta", "Ban A", "Ủy ban Bình", "Ea Súp"]
+    for number, name in enumerate(added):
+        code = f"order-test-{number}"
+        Organisation.objects.create(
+            code=code, name=name, kind=Organisation.Kind.UNIT, level=Organisation.Level.PROVINCE
+        )
+    names = [unit.name for unit in units()]
+    # Every fixture unit got its key when loaded (loaddata skips save(), not pre_save).
+    assert all(Organisation.objects.values_list("sort_key", flat=True))
+    # Đ between D and E, Ủ (U) before V — a byte order would put both after Z.
+    expected = ["Ban A", "Đảng ủy Zeta", "Ea Súp", "Ủy ban Bình", "Vĩnh Test"]
+    assert [name for name in names if name in added] == expected
+    assert names.index("Huyện ủy Bình Sơn") < names.index("Huyện ủy Sơn Tịnh")
+    assert names == sorted(names, key=lambda n: Organisation.objects.get(name=n).sort_key)
