@@ -24,6 +24,7 @@ from courses.models import EligibilityRule
 from quotas.models import Allocation, Nomination
 from quotas.selectors import plan_courses
 from quotas.services import duplicate_message
+from training_plan import xlsx
 from training_plan.selectors import people_for_user
 from training_plan.selectors import units as units_in_order
 from training_plan.text import normalise_search
@@ -609,13 +610,6 @@ def rows_from_session(data, *, user, plan):
 # The template ----------------------------------------------------------------------------------
 
 
-def _safe(value):
-    """Text that Excel must never read as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="A50F15")
 WIDTHS = [6, 28, 14, 18, 26, 10, 14, 14, 14, 30]
@@ -655,7 +649,7 @@ def build_template(*, user, plan):
                 [
                     code,
                     "",
-                    _safe(course.name),
+                    course.name,
                     "",
                     "",
                     "Theo nhu cầu",
@@ -667,8 +661,8 @@ def build_template(*, user, plan):
                 [
                     code,
                     f"{code}-{line.position}",
-                    _safe(course.name),
-                    _safe(line.institution.name),
+                    course.name,
+                    line.institution.name,
                     line.get_study_mode_display() if line.study_mode else "",
                     line.planned_count if line.is_capped else "Theo nhu cầu",
                     course.program.get_block_display(),
@@ -683,7 +677,7 @@ def build_template(*, user, plan):
     if not user.sees_all_units:
         units = units.filter(pk=user.organisation_id)
     for unit in units:
-        codes.append([unit.code, _safe(unit.name)])
+        codes.append([unit.code, unit.name])
 
     guide = workbook.create_sheet(GUIDE_SHEET)
     guide.column_dimensions["A"].width = 110
@@ -704,6 +698,8 @@ def build_template(*, user, plan):
     ]:
         guide.append([line])
     guide["A1"].font = Font(bold=True, size=13)
+    for row in codes.iter_rows():
+        xlsx.quote_formula_like(row)
 
     buffer = io.BytesIO()
     workbook.save(buffer)

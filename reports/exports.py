@@ -32,9 +32,6 @@ YEAR = "year"  # a whole number shown as is (2021, not 2.021)
 NUMBER_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
 FORMATS = {INTEGER: NUMBER_FORMAT, MONEY: NUMBER_FORMAT, DATE: DATE_FORMAT, YEAR: "General"}
-# First characters that make Excel or LibreOffice read a cell as a formula (or DDE command).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_START = "".join(FORMULA_TRIGGERS)  # the same, for a test on one character
 # Sheet rows: 1 is the header, data starts at 2 (exporters that write formulas need this).
 FIRST_DATA_ROW = 2
 
@@ -72,11 +69,6 @@ class Exporter:
         raise NotImplementedError
 
 
-def neutralise(text):
-    """True when a spreadsheet would run this text as a formula."""
-    return text.startswith(FORMULA_TRIGGERS)
-
-
 def _format_id(kind):
     return xlsx.NUMBER_FORMAT_IDS[FORMATS.get(kind, NUMBER_FORMAT)]
 
@@ -103,7 +95,7 @@ class CellEncoder:
     def text_cell(letter, row, value, text_style, quoted_style):
         if not value:
             return ""
-        style = quoted_style if value[0] in FORMULA_START else text_style
+        style = quoted_style if value[0] in xlsx.FORMULA_START else text_style
         return (
             f'<c r="{letter}{row}"{style} t="inlineStr"><is><t xml:space="preserve">'
             f"{xlsx.escape_text(value)}</t></is></c>"
@@ -124,7 +116,7 @@ class CellEncoder:
             if kind is str:
                 if value:
                     # The style is chosen on the text as stored (before any escaping).
-                    style = quoted_style if value[0] in FORMULA_START else text_style
+                    style = quoted_style if value[0] in xlsx.FORMULA_START else text_style
                     if needs_escape(value):
                         value = escape(value)
                     append(

@@ -29,6 +29,26 @@ NUMBER_FORMAT_IDS = {"General": GENERAL, "#,##0": THOUSANDS, "dd/mm/yyyy": DATE_
 CUSTOM_NUMBER_FORMATS = {DATE_DDMMYYYY: "dd/mm/yyyy"}
 HEADER_FILL = "FFE9ECEF"
 
+# First characters that make Excel or LibreOffice read a cell as a formula (or DDE command).
+# Text starting with one is written with Excel's quote prefix: shown as typed, never run.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = "".join(FORMULA_TRIGGERS)  # the same, for a test on one character
+
+
+def looks_like_formula(text):
+    """True when a spreadsheet would run this text as a formula."""
+    return isinstance(text, str) and text.startswith(FORMULA_TRIGGERS)
+
+
+def quote_formula_like(cells):
+    """For workbooks written with openpyxl (the import template): give formula-like text cells
+    the quote prefix, as this writer does."""
+    for cell in cells:
+        if looks_like_formula(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 # Characters XML 1.0 does not allow in a document (openpyxl refuses them too); they are dropped.
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Any character escape_text changes: most text has none and is written as it is.

@@ -90,6 +90,20 @@ def test_template_has_headers_codes_and_units(client, unit_a_user):
     assert "huyen-uy-binh-son" in flat and "huyen-uy-son-tinh" not in flat
 
 
+def test_template_shows_formula_like_names_as_typed_never_as_formulas(client, btc_user):
+    from training_plan.models import Organisation
+
+    name = '=HYPERLINK("http://x.invalid","Bấm")'
+    Organisation.objects.create(
+        code="formula-unit", name=name, kind=Organisation.Kind.UNIT, level="province"
+    )
+    response = client_for(client, btc_user).get(reverse("nomination_import_template"))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [c for row in workbook[imports.CODES_SHEET].iter_rows() for c in row if c.value == name]
+    assert len(cells) == 1
+    assert cells[0].data_type == "s" and cells[0].quotePrefix
+
+
 def test_btc_template_lists_every_unit(client, btc_user):
     response = client_for(client, btc_user).get(reverse("nomination_import_template"))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
