@@ -5,12 +5,9 @@ Leadership, BTC and SNV (and administrators) download everything; a unit downloa
 its own people (class lists, its nominations) and gets 403 for the rest. Every download of a file
 with personal data is recorded in the download log."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 
 from budget.selectors import training_class_for_user
@@ -22,31 +19,19 @@ from reports.lifecycle import PlanCheckFailed, plan_copy_to_year, plan_issue
 from reports.plan_check import check_plan
 from training_plan import selectors
 from training_plan.access import require_roles
-from training_plan.download_log import download_log_page_queryset, download_log_record
+from training_plan.download_log import download_log_page_queryset
 from training_plan.models import Block, User
 from training_plan.selectors import plan_exists, plan_or_404
-from training_plan.web import error_text
+from training_plan.web import (
+    DOCX,
+    PDF,
+    XLSX,
+    error_text,
+    file_response,
+    logged_file_response,
+)
 
 DOCUMENT_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.LEADERSHIP)
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def attachment(content, filename, content_type):
-    """A download: bytes or an open (temporary) file, streamed in chunks."""
-    if isinstance(content, bytes):
-        content = io.BytesIO(content)
-    response = FileResponse(content, as_attachment=True, filename=filename)
-    response["Content-Type"] = content_type
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def scope_of(user):
-    if user.sees_all_units:
-        return "all"
-    return f"unit:{user.organisation.code}" if user.organisation else "none"
 
 
 # ---- The plan document ------------------------------------------------------------------------
@@ -54,17 +39,17 @@ def scope_of(user):
 
 @require_roles(*DOCUMENT_ROLES)
 def plan_document_pdf(request, year):
-    return attachment(documents.plan_pdf(year), f"ke-hoach-{year}.pdf", PDF)
+    return file_response(documents.plan_pdf(year), f"ke-hoach-{year}.pdf", PDF)
 
 
 @require_roles(*DOCUMENT_ROLES)
 def plan_appendix_pdf(request, year):
-    return attachment(documents.appendix_pdf(year), f"phu-luc-kinh-phi-{year}.pdf", PDF)
+    return file_response(documents.appendix_pdf(year), f"phu-luc-kinh-phi-{year}.pdf", PDF)
 
 
 @require_roles(*DOCUMENT_ROLES)
 def plan_document_docx(request, year):
-    return attachment(documents.plan_docx(year), f"ke-hoach-{year}.docx", DOCX)
+    return file_response(documents.plan_docx(year), f"ke-hoach-{year}.docx", DOCX)
 
 
 # ---- Workbooks with personal data (logged) ----------------------------------------------------
@@ -75,12 +60,7 @@ def plan_workbook_xlsx(request, year):
     plan = plan_or_404(year)
     filename = f"so-lieu-ke-hoach-{year}.xlsx"
     workbook = exports.plan_workbook(plan, nominations=nominations_for_user(request.user))
-    download_log_record(
-        user=request.user,
-        filename=filename,
-        filters={"plan": year, "scope": scope_of(request.user)},
-    )
-    return attachment(workbook, filename, XLSX)
+    return logged_file_response(request, workbook, filename, XLSX, filters={"plan": year})
 
 
 def require_nomination_reader(user):
@@ -96,12 +76,7 @@ def plan_nominations_xlsx(request, year):
     filename = f"danh-sach-cu-di-hoc-{year}.xlsx"
     nominations = exports.plan_nominations(plan, nominations_for_user(request.user))
     workbook = exports.write_xlsx([exports.NominationsExporter(nominations)])
-    download_log_record(
-        user=request.user,
-        filename=filename,
-        filters={"plan": year, "scope": scope_of(request.user)},
-    )
-    return attachment(workbook, filename, XLSX)
+    return logged_file_response(request, workbook, filename, XLSX, filters={"plan": year})
 
 
 def nominations_all_years_xlsx(request):
@@ -111,36 +86,23 @@ def nominations_all_years_xlsx(request):
     filename = "danh-sach-cu-di-hoc-tat-ca-cac-nam.xlsx"
     nominations = nominations_for_user(request.user)
     workbook = exports.write_xlsx([exports.NominationsExporter(nominations, every_year=True)])
-    download_log_record(
-        user=request.user,
-        filename=filename,
-        filters={"plan": "all", "scope": scope_of(request.user)},
-    )
-    return attachment(workbook, filename, XLSX)
+    return logged_file_response(request, workbook, filename, XLSX, filters={"plan": "all"})
 
 
 def class_learners_xlsx(request, pk):
     training_class = training_class_for_user(request.user, pk)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.xlsx"
     workbook = class_lists.class_list_xlsx(request.user, training_class)
-    download_log_record(
-        user=request.user,
-        filename=filename,
-        filters={"class": training_class.pk, "scope": scope_of(request.user)},
+    return logged_file_response(
+        request, workbook, filename, XLSX, filters={"class": training_class.pk}
     )
-    return attachment(workbook, filename, XLSX)
 
 
 def class_learners_pdf(request, pk):
     training_class = training_class_for_user(request.user, pk)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.pdf"
     pdf = class_lists.class_list_pdf(request.user, training_class)
-    download_log_record(
-        user=request.user,
-        filename=filename,
-        filters={"class": training_class.pk, "scope": scope_of(request.user)},
-    )
-    return attachment(pdf, filename, PDF)
+    return logged_file_response(request, pdf, filename, PDF, filters={"class": training_class.pk})
 
 
 # ---- Dashboard --------------------------------------------------------------------------------
@@ -214,14 +176,14 @@ def results_page(request, year):
 def results_pdf(request, year):
     plan = plan_or_404(year)
     pdf = documents.render_pdf("documents/results.html", results_context(plan))
-    return attachment(pdf, f"bao-cao-ket-qua-{year}.pdf", PDF)
+    return file_response(pdf, f"bao-cao-ket-qua-{year}.pdf", PDF)
 
 
 @require_roles(*DOCUMENT_ROLES)
 def results_xlsx(request, year):
     plan = plan_or_404(year)
     workbook = exports.write_xlsx(exports.results_exporters(results_context(plan)))
-    return attachment(workbook, f"bao-cao-ket-qua-{year}.xlsx", XLSX)
+    return file_response(workbook, f"bao-cao-ket-qua-{year}.xlsx", XLSX)
 
 
 # ---- The download log -------------------------------------------------------------------------

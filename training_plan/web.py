@@ -1,7 +1,46 @@
 """What every view does the same way: turn a refusal into a message, send a file."""
 
+import io
+
+from django.http import FileResponse
+
+from training_plan.download_log import download_log_record
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def error_text(error):
     """The Vietnamese text of a refusal (a ValidationError, LockTimeout or NominationRefused are
     all ValidationErrors)."""
     return " ".join(error.messages)
+
+
+def file_response(content, filename, content_type):
+    """A download: bytes or an open (temporary) file, streamed in chunks, never cached."""
+    if isinstance(content, bytes):
+        content = io.BytesIO(content)
+    response = FileResponse(content, as_attachment=True, filename=filename)
+    response["Content-Type"] = content_type
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def download_scope(user):
+    """Whose records the user's files hold: every unit, or one unit's."""
+    if user.sees_all_units:
+        return "all"
+    return f"unit:{user.organisation.code}" if user.organisation else "none"
+
+
+def logged_file_response(request, content, filename, content_type, *, filters):
+    """A file with personal data: recorded in the download log (with the user's scope), then
+    sent. A HEAD request sends no file, so it is not recorded."""
+    if request.method != "HEAD":
+        download_log_record(
+            user=request.user,
+            filename=filename,
+            filters={**filters, "scope": download_scope(request.user)},
+        )
+    return file_response(content, filename, content_type)

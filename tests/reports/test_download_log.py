@@ -1,0 +1,24 @@
+"""Every file with personal data is recorded once per download, through one response helper."""
+
+import pytest
+from django.urls import reverse
+
+from tests.helpers import client_for
+from training_plan.models import DownloadLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_download_is_logged_with_its_scope(client, btc_user):
+    response = client_for(client, btc_user).get(reverse("plan_nominations_xlsx", args=[2021]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    entry = DownloadLog.objects.get()
+    assert entry.filename == "danh-sach-cu-di-hoc-2021.xlsx"
+    assert entry.filters == {"plan": 2021, "scope": "all"}
+
+
+def test_a_head_request_sends_no_file_and_is_not_logged(client, btc_user):
+    response = client_for(client, btc_user).head(reverse("plan_nominations_xlsx", args=[2021]))
+    assert response.status_code == 200
+    assert not DownloadLog.objects.exists()
