@@ -74,7 +74,7 @@ def form_errors_text(form):
 
 
 # ---------------------------------------------------------------------------------------------
-# Nominations (feat/nominations)
+# Nominations
 # ---------------------------------------------------------------------------------------------
 
 
@@ -278,6 +278,3 @@ class ImportUploadForm(forms.Form):
     submit_now = forms.BooleanField(
         label="Gửi duyệt ngay các hồ sơ sau khi nhập (giữ chỉ tiêu)", required=False
     )
-
-
-# End of nominations block (feat/nominations).

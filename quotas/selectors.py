@@ -177,7 +177,7 @@ def allocation_overview(plan, *, user):
 
 
 # ---------------------------------------------------------------------------------------------
-# Nominations: list, detail, reserve order (feat/nominations).
+# Nominations: list, detail, reserve order.
 # ---------------------------------------------------------------------------------------------
 
 

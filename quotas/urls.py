@@ -25,7 +25,7 @@ urlpatterns = [
         views.allocation_move_view,
         name="allocation_move",
     ),
-    # Nominations (feat/nominations)
+    # Nominations
     path("nominations/", views.nomination_list, name="nomination_list"),
     path("nominations/new/", views.nomination_create, name="nomination_create"),
     path("nominations/bulk/", views.nomination_bulk, name="nomination_bulk"),
@@ -43,5 +43,4 @@ urlpatterns = [
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("nominations/<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
     path("nominations/<int:pk>/<slug:action>/", views.nomination_action, name="nomination_action"),
-    # End of nominations (feat/nominations)
 ]

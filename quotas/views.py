@@ -163,7 +163,7 @@ def allocation_move_view(request, year, pk):
 
 
 # ---------------------------------------------------------------------------------------------
-# Nominations (feat/nominations)
+# Nominations
 # ---------------------------------------------------------------------------------------------
 
 
@@ -236,8 +236,6 @@ def nomination_list(request):
     page = DeferredJoinPaginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
     for nomination in page:
         nomination.report = eligibility.EligibilityReport.from_notes(nomination.eligibility_notes)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "quotas/nomination_list.html",
@@ -245,7 +243,6 @@ def nomination_list(request):
             "plan": plan,
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "bulk_actions": _bulk_actions(request.user),
             "may_create": rules.may_create_nominations(request.user),
             "list_url": request.get_full_path(),
@@ -619,6 +616,3 @@ def nomination_import_confirm(request):
         f"Đã nhập {len(created)} hồ sơ ({state}) từ tệp “{stored['filename']}”.",
     )
     return redirect(f"{reverse('nomination_list')}?year={plan.year}")
-
-
-# End of nominations block (feat/nominations).

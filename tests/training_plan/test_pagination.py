@@ -67,3 +67,20 @@ def test_counts_stop_at_the_cap_and_the_pages_say_so(client, plan_2021, btc_user
     monkeypatch.setattr(CappedCountPaginator, "count_cap", 1000)
     text = page_text(client.get(reverse("nomination_list")))
     assert "5 hồ sơ" in text and "Hơn" not in text
+
+
+def test_the_one_pagination_template_keeps_every_other_parameter(rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get("/classes/1/", {"status": "submitted", "unit": "binh-son", "page": "2"})
+    candidates = Paginator(range(300), 100).page(2)
+    html = render_to_string("_pagination.html", {"page": candidates, "param": "cpage"}, request)
+    # The second list of the page moves on its own parameter; the first list's page and the
+    # filters stay as they are.
+    assert 'href="?status=submitted&amp;unit=binh-son&amp;page=2&amp;cpage=3"' in html
+    assert 'href="?status=submitted&amp;unit=binh-son&amp;page=2&amp;cpage=1"' in html
+    assert "Trang 2 / 3" in html and 'aria-current="page"' in html
+
+    default = render_to_string("_pagination.html", {"page": candidates}, request)
+    assert 'href="?status=submitted&amp;unit=binh-son&amp;page=3"' in default

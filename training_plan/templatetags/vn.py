@@ -1,6 +1,7 @@
 """Vietnamese formatting filters, loaded in every template (settings TEMPLATES builtins)."""
 
 from django import template
+from django.template.defaulttags import querystring
 
 from training_plan import text
 
@@ -27,3 +28,10 @@ def money(value):
 def money_words(value):
     """{{ 11147406000|money_words }} → Mười một tỷ … đồng"""
     return text.money_in_words(value)
+
+
+@register.simple_tag(takes_context=True)
+def page_querystring(context, param, number):
+    """Django's {% querystring %} with the page parameter's name in a variable, for a page with
+    two paginated lists (the class page: learners `page`, candidates `cpage`)."""
+    return querystring(context, **{param: number})
