@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from training_plan.text import name_sort_key, normalise_search, text_sort_key
+from training_plan.text import clean_text, name_sort_key, normalise_search, text_sort_key
 
 
 class Block(models.TextChoices):
@@ -460,7 +460,8 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.full_name = " ".join(self.full_name.split())
+        # Cleaned here as well as by `clean_text_fields`: the keys below are made from it.
+        self.full_name = " ".join(clean_text(self.full_name).split())
         self.search_name = normalise_search(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
         update_fields = kwargs.get("update_fields")
@@ -534,3 +535,24 @@ class RenderedDocument(models.Model):
 def set_sort_key(sender, instance, **kwargs):
     # pre_save, not save(): loaddata saves raw and skips save() but still sends this signal.
     instance.sort_key = text_sort_key(instance.name)
+
+
+PROJECT_APPS = {"training_plan", "courses", "quotas", "budget", "reports"}
+
+
+@receiver(pre_save)
+def clean_text_fields(sender, instance, raw=False, **kwargs):
+    """Every text of the project's models is stored clean (`text.clean_text`), whoever saves it:
+    a form, a service, the import, the admin. Fixtures (raw) are stored as given."""
+    if raw or sender._meta.app_label not in PROJECT_APPS:
+        return
+    for field in sender._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField) or field.name == "password":
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str):
+            setattr(
+                instance,
+                field.attname,
+                clean_text(value, multiline=isinstance(field, models.TextField)),
+            )

@@ -11,6 +11,27 @@ TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 WORD_END = "aa"  # sorts before every letter code below
 
 
+# Characters no name or note needs and that can disguise text: controls (NUL, escape, …) and
+# invisible format characters (zero-width spaces and joiners, right-to-left overrides and
+# isolates, the byte-order mark, soft hyphens). Vietnamese combining marks are kept (category M).
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co"}
+
+
+def clean_text(text, *, multiline=False):
+    """Text as stored: NFC (precomposed Vietnamese letters), no control or invisible
+    characters; line breaks kept only in multi-line text, tabs become spaces."""
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for ch in text:
+        if ch == "\n" and multiline:
+            kept.append(ch)
+        elif ch in "\t\r\n":
+            kept.append(" " if ch != "\r" or not multiline else "")
+        elif unicodedata.category(ch) not in _INVISIBLE:
+            kept.append(ch)
+    return "".join(kept)
+
+
 def normalise_search(text):
     """Lower-case, strip diacritics, đ → d, collapse spaces: “Nguyễn Văn Đức” → “nguyen van duc”."""
     text = text.replace("đ", "d").replace("Đ", "D")

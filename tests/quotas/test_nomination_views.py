@@ -212,7 +212,7 @@ def test_list_paginates(client, btc_user, cao_cap):
     assert len(first.context["page"].object_list) == 50
     second = client.get(reverse("nomination_list"), {"page": 2, "status": "draft"})
     assert len(second.context["page"].object_list) == 5
-    assert "Trang 2/2" in page_text(second)
+    assert "Trang 2 / 2" in page_text(second)
 
 
 def _fill(count, lines):

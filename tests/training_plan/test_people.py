@@ -490,3 +490,16 @@ def test_invalid_edit_keeps_the_stored_record(client, btc_user):
     assert "Vui lòng nhập đầy đủ họ và tên (ít nhất hai từ)." in page_text(response)
     person.refresh_from_db()
     assert (person.full_name, person.position) == ("Lê Văn Cũ", "Chuyên viên")
+
+
+def test_names_with_invisible_and_control_characters_are_stored_clean(unit_a_user):
+    person = person_create(
+        actor=unit_a_user,
+        data=person_data(
+            full_name="\u202eNguye\u0302\u0303n\u200b Văn\x00 Thành", position="Chuyên\u2066 viên"
+        ),
+    )
+    person.refresh_from_db()
+    assert person.full_name == "Nguyễn Văn Thành"
+    assert person.position == "Chuyên viên"
+    assert person.search_name == "nguyen van thanh"

@@ -88,3 +88,26 @@ def test_number_to_words_zero_and_negative():
     assert number_to_words(0) == "không"
     with pytest.raises(ValueError):
         number_to_words(-1)
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("Nguye\u0302\u0303n Va\u0306n Thành", "Nguyễn Văn Thành"),  # decomposed → NFC
+        ("Trần\u200b Thị\u200d Hoa", "Trần Thị Hoa"),  # zero-width space and joiner
+        ("\u202eanhT nắV nễyugN", "anhT nắV nễyugN"),  # right-to-left override
+        ("Lê\u2066 Văn\u2069 Tám\ufeff", "Lê Văn Tám"),  # isolates, byte-order mark
+        ("Phạm\x00 Văn\x1b Bảy", "Phạm Văn Bảy"),  # NUL and escape
+        ("Võ\tVăn\nSáu", "Võ Văn Sáu"),  # one-line text: tab and line break are spaces
+    ],
+)
+def test_clean_text_keeps_vietnamese_and_drops_what_disguises_text(typed, stored):
+    from training_plan.text import clean_text
+
+    assert clean_text(typed) == stored
+
+
+def test_clean_text_keeps_line_breaks_of_multiline_text():
+    from training_plan.text import clean_text
+
+    assert clean_text("Dòng một\r\nDòng hai\u200b", multiline=True) == "Dòng một\nDòng hai"
