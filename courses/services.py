@@ -17,6 +17,12 @@ from quotas.models import Nomination
 from quotas.services import nomination_set_status
 from training_plan.locking import key_for, lock
 from training_plan.models import Organisation
+from training_plan.text import format_number
+
+# A class has at most this many learners: far below the 2^31 of the integer columns.
+MAX_LEARNERS = 100_000
+CAPACITY_MESSAGE = f"Sĩ số tối đa không quá {format_number(MAX_LEARNERS)} người."
+PLANNED_MESSAGE = f"Số học viên dự kiến không quá {format_number(MAX_LEARNERS)} người."
 
 # Statuses a class can be given by editing it; cancelling is its own action (it moves learners).
 EDITABLE_STATUSES = (
@@ -52,7 +58,11 @@ def _validate_class_fields(*, start_date, end_date, capacity, planned_learners, 
         errors["end_date"] = "Ngày bế giảng phải bằng hoặc sau ngày khai giảng."
     if capacity is None or capacity < 1:
         errors["capacity"] = "Sĩ số tối đa phải ít nhất là 1."
-    if planned_learners is not None and capacity and planned_learners > capacity:
+    elif capacity > MAX_LEARNERS:
+        errors["capacity"] = CAPACITY_MESSAGE
+    if planned_learners is not None and not 0 <= planned_learners <= MAX_LEARNERS:
+        errors["planned_learners"] = PLANNED_MESSAGE
+    elif planned_learners is not None and capacity and planned_learners > capacity:
         errors["planned_learners"] = "Số học viên dự kiến không được lớn hơn sĩ số tối đa."
     if study_mode and study_mode not in StudyMode.values:
         errors["study_mode"] = "Hệ học không hợp lệ."

@@ -14,8 +14,15 @@ from quotas.models import Allocation, Nomination, NominationTransition, QuotaLin
 from quotas.selectors import seat_holding_nominations
 from training_plan.locking import LockTimeout, key_for, lock
 from training_plan.models import Block, Organisation, Plan
+from training_plan.text import format_number
 
 S = Nomination.Status
+
+# Seats of one allocation and months of a nomination: what the domain allows, far below the
+# integer columns (2^31 seats, 32.767 months).
+MAX_SEATS = 100_000
+SEATS_MESSAGE = f"Số chỉ tiêu không quá {format_number(MAX_SEATS)}."
+MAX_MONTHS = 600
 
 # Legal moves of `nomination_set_status` (a move to the same status records a note, e.g. an
 # accepted warning). Enrolment and results are written by the class screens through it too.
@@ -127,6 +134,8 @@ def allocation_set(*, actor, quota_line: QuotaLine, unit: Organisation, count: i
     _check_unit(unit)
     if count is None or count < 0:
         raise ValidationError("Số chỉ tiêu phân bổ phải là số nguyên không âm.")
+    if count > MAX_SEATS:
+        raise ValidationError(SEATS_MESSAGE)
     with transaction.atomic():
         lock(key_for(quota_line))
         allocation = Allocation.objects.filter(quota_line=quota_line, unit=unit).first()
@@ -166,6 +175,8 @@ def allocation_move(
     _check_unit(to_unit)
     if count is None or count <= 0:
         raise ValidationError("Số chỉ tiêu điều chuyển phải lớn hơn 0.")
+    if count > MAX_SEATS:
+        raise ValidationError(SEATS_MESSAGE)
     if from_unit.pk == to_unit.pk:
         raise ValidationError("Đơn vị nhận phải khác đơn vị điều chuyển.")
     with transaction.atomic():
@@ -561,8 +572,18 @@ def _insert(nomination, actor):
         raise
 
 
+def _check_months(training_months, commitment_months):
+    for value, label in (
+        (training_months, "Thời gian đào tạo"),
+        (commitment_months, "Thời gian cam kết phục vụ"),
+    ):
+        if value is not None and not 0 <= value <= MAX_MONTHS:
+            raise NominationRefused(f"{label} phải từ 0 đến {MAX_MONTHS} tháng.")
+
+
 def _prepare(*, actor, person, course, quota_line, training_months, commitment_months, note):
     """An unsaved, checked draft (raises NominationRefused)."""
+    _check_months(training_months, commitment_months)
     if not may_create_nominations(actor):
         raise NominationRefused("Tài khoản của bạn không được lập hồ sơ cử đi học.")
     if not acts_for_unit(actor, person.organisation_id):
@@ -629,6 +650,7 @@ def nomination_update(
 ) -> Nomination:
     """Correct a draft or returned nomination (quota line, months, note); rules re-checked."""
     _require(actor, nomination, "edit")
+    _check_months(training_months, commitment_months)
     fresh = _locked(nomination, [])
     _require(actor, fresh, "edit")
     _validate_target(fresh.course, quota_line)
