@@ -4,7 +4,18 @@ import re
 
 from django import forms
 
-from budget.models import BudgetLine, CostNorm
+from budget.models import (
+    DAYS_MESSAGE,
+    LINE_AMOUNT_MESSAGE,
+    MAX_DAYS,
+    MAX_LINE_AMOUNT,
+    MAX_QUANTITY,
+    MAX_RATE,
+    QUANTITY_MESSAGE,
+    RATE_MESSAGE,
+    BudgetLine,
+    CostNorm,
+)
 from training_plan.models import LegalDocument
 from training_plan.text import format_number
 
@@ -12,7 +23,8 @@ MONEY_PATTERN = re.compile(r"^(\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+|\d+)$")
 
 
 class MoneyField(forms.CharField):
-    """Whole đồng: “1.500.000”, “1 500 000” or “1500000”; never a fraction."""
+    """Whole đồng: “1.500.000”, “1 500 000” or “1500000”; never a fraction; a rate at most
+    MAX_RATE."""
 
     default_error_messages = {
         "invalid": "Nhập số tiền là số nguyên đồng, ví dụ 1.500.000.",
@@ -27,8 +39,8 @@ class MoneyField(forms.CharField):
         if len(text) > 30 or not MONEY_PATTERN.match(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         amount = int(text.replace(".", "").replace(" ", ""))
-        if amount > 10**15:
-            raise forms.ValidationError("Số tiền quá lớn.", code="too_large")
+        if amount > MAX_RATE:
+            raise forms.ValidationError(RATE_MESSAGE, code="too_large")
         return amount
 
     def prepare_value(self, value):
@@ -80,12 +92,19 @@ class BudgetLineForm(forms.Form):
         help_text="Để trống khi theo định mức: lấy tên định mức.",
     )
     quantity_kind = forms.ChoiceField(label="Tính theo", choices=BudgetLine.QuantityKind.choices)
-    quantity = forms.IntegerField(label="Số lượng", min_value=1)
+    quantity = forms.IntegerField(
+        label="Số lượng",
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        error_messages={"max_value": QUANTITY_MESSAGE},
+    )
     multiplier = forms.IntegerField(
         label="Số ngày",
         min_value=1,
+        max_value=MAX_DAYS,
         required=False,
         help_text="Chỉ khi tính theo học viên × ngày.",
+        error_messages={"max_value": DAYS_MESSAGE},
     )
     rate = MoneyField(
         label="Đơn giá (đồng)",
@@ -105,7 +124,7 @@ class BudgetLineForm(forms.Form):
         kind = data.get("quantity_kind")
         multiplier = data.get("multiplier")
         if kind == BudgetLine.QuantityKind.LEARNER_DAYS:
-            if not multiplier:
+            if not multiplier and "multiplier" not in self.errors:
                 self.add_error("multiplier", "Tính theo học viên × ngày cần nhập số ngày.")
         elif multiplier not in (None, 1):
             self.add_error("multiplier", "Số ngày chỉ dùng khi tính theo học viên × ngày.")
@@ -116,6 +135,10 @@ class BudgetLineForm(forms.Form):
                 self.add_error("description", "Khoản chi không theo định mức cần có nội dung.")
             if data.get("rate") is None and "rate" not in self.errors:
                 self.add_error("rate", "Khoản chi không theo định mức cần có đơn giá.")
+        rate = data["norm"].rate if data.get("norm") else data.get("rate")
+        quantity, days = data.get("quantity"), data.get("multiplier") or 1
+        if rate and quantity and rate * quantity * days > MAX_LINE_AMOUNT:
+            self.add_error("quantity", LINE_AMOUNT_MESSAGE)
         return data
 
     @classmethod

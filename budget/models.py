@@ -1,10 +1,32 @@
 """Budget blocks of section IV, cost norms and the budget lines of classes. Money is whole đồng."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast
+from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
 from courses.models import NaturalKeyPath, TrainingClass
 from training_plan.models import Block, LegalDocument, Plan
+from training_plan.text import format_number
+
+# What the domain allows, far below what the database holds (bigint: 9,2 × 10^18). A line is at
+# most 10^15 đồng and a plan's lines at most 10^17 đồng, so every sum the pages compute in SQL
+# (rate × quantity × days, per class, block, plan and across years) stays exact.
+MAX_RATE = 10**12  # one thousand billion đồng per unit
+MAX_QUANTITY = 100_000
+MAX_DAYS = 10_000
+MAX_LINE_AMOUNT = 10**15
+MAX_PLAN_TOTAL = 10**17
+
+RATE_MESSAGE = f"Mức chi, đơn giá không quá {format_number(MAX_RATE)} đồng."
+QUANTITY_MESSAGE = f"Số lượng không quá {format_number(MAX_QUANTITY)}."
+DAYS_MESSAGE = f"Số ngày không quá {format_number(MAX_DAYS)}."
+LINE_AMOUNT_MESSAGE = (
+    f"Thành tiền của một dòng (đơn giá × số lượng × số ngày) không quá "
+    f"{format_number(MAX_LINE_AMOUNT)} đồng."
+)
+PLAN_TOTAL_MESSAGE = f"Tổng kinh phí của kế hoạch không quá {format_number(MAX_PLAN_TOTAL)} đồng."
 
 
 class BudgetBlockManager(models.Manager):
@@ -16,7 +38,10 @@ class BudgetBlock(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_blocks")
     block = models.CharField("khối", max_length=10, choices=Block.choices)
     position = models.PositiveSmallIntegerField("thứ tự")
-    planned_total = models.PositiveBigIntegerField("dự kiến kinh phí (đồng)")
+    planned_total = models.PositiveBigIntegerField(
+        "dự kiến kinh phí (đồng)",
+        validators=[MaxValueValidator(MAX_PLAN_TOTAL, message=PLAN_TOTAL_MESSAGE)],
+    )
 
     objects = BudgetBlockManager()
     history = HistoricalRecords()
@@ -26,7 +51,11 @@ class BudgetBlock(models.Model):
         verbose_name_plural = "khối kinh phí"
         ordering = ["plan", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "block"], name="budget_block_unique")
+            models.UniqueConstraint(fields=["plan", "block"], name="budget_block_unique"),
+            models.CheckConstraint(
+                condition=models.Q(planned_total__lte=MAX_PLAN_TOTAL),
+                name="budget_block_total_bounded",
+            ),
         ]
 
     def __str__(self):
@@ -50,7 +79,9 @@ class CostNorm(models.Model):
     code = models.SlugField("mã", max_length=60)
     item = models.CharField("nội dung chi", max_length=255)
     unit = models.CharField("đơn vị tính", max_length=60)
-    rate = models.PositiveBigIntegerField("mức chi (đồng)")
+    rate = models.PositiveBigIntegerField(
+        "mức chi (đồng)", validators=[MaxValueValidator(MAX_RATE, message=RATE_MESSAGE)]
+    )
     legal_document = models.ForeignKey(
         LegalDocument, verbose_name="căn cứ", null=True, blank=True, on_delete=models.PROTECT
     )
@@ -68,7 +99,12 @@ class CostNorm(models.Model):
         verbose_name = "định mức chi"
         verbose_name_plural = "định mức chi"
         ordering = ["plan", "code"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="cost_norm_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="cost_norm_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rate__lte=MAX_RATE), name="cost_norm_rate_bounded"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.item} ({self.unit})"
@@ -116,11 +152,22 @@ class BudgetLine(models.Model):
     )
     description = models.CharField("nội dung", max_length=255)
     quantity_kind = models.CharField("đơn vị số lượng", max_length=20, choices=QuantityKind.choices)
-    quantity = models.PositiveIntegerField("số lượng")
-    multiplier = models.PositiveIntegerField(
-        "hệ số", default=1, help_text="Số ngày khi tính theo học viên × ngày."
+    quantity = models.PositiveIntegerField(
+        "số lượng",
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(MAX_QUANTITY, message=QUANTITY_MESSAGE),
+        ],
     )
-    rate = models.PositiveBigIntegerField("đơn giá (đồng)")
+    multiplier = models.PositiveIntegerField(
+        "hệ số",
+        default=1,
+        help_text="Số ngày khi tính theo học viên × ngày.",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS, message=DAYS_MESSAGE)],
+    )
+    rate = models.PositiveBigIntegerField(
+        "đơn giá (đồng)", validators=[MaxValueValidator(MAX_RATE, message=RATE_MESSAGE)]
+    )
 
     objects = BudgetLineManager()
     history = HistoricalRecords()
@@ -132,7 +179,27 @@ class BudgetLine(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["training_class", "position"], name="budget_line_position_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    rate__lte=MAX_RATE,
+                    quantity__gte=1,
+                    quantity__lte=MAX_QUANTITY,
+                    multiplier__gte=1,
+                    multiplier__lte=MAX_DAYS,
+                ),
+                name="budget_line_bounded",
+            ),
+            # In numeric, so that the check itself cannot overflow bigint.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    Cast("rate", models.DecimalField(max_digits=30, decimal_places=0))
+                    * models.F("quantity")
+                    * models.F("multiplier"),
+                    MAX_LINE_AMOUNT,
+                ),
+                name="budget_line_amount_bounded",
+            ),
         ]
 
     def __str__(self):

@@ -7,10 +7,23 @@ to classes and go on after issuing.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils.text import slugify
 
-from budget.models import BudgetLine, CostNorm
+from budget.models import (
+    DAYS_MESSAGE,
+    LINE_AMOUNT_MESSAGE,
+    MAX_DAYS,
+    MAX_LINE_AMOUNT,
+    MAX_PLAN_TOTAL,
+    MAX_QUANTITY,
+    MAX_RATE,
+    PLAN_TOTAL_MESSAGE,
+    QUANTITY_MESSAGE,
+    RATE_MESSAGE,
+    BudgetLine,
+    CostNorm,
+)
 from courses.models import TrainingClass
 from courses.selectors import NOT_MANAGER_MESSAGE
 from training_plan.locking import key_for, lock
@@ -41,7 +54,28 @@ def _whole_dong(value, field):
         raise ValidationError({field: "Số tiền phải là số nguyên đồng."})
     if value < 0:
         raise ValidationError({field: "Số tiền không được âm."})
+    if value > MAX_RATE:
+        raise ValidationError({field: RATE_MESSAGE})
     return value
+
+
+def _whole_number(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _plan_lines(plan):
+    return BudgetLine.objects.filter(training_class__course__program__section__plan=plan)
+
+
+def _check_plan_total(plan, added, *, without=()):
+    """The plan's lines (all classes) with `added` đồng more stay within MAX_PLAN_TOTAL.
+
+    Every saved line is at most MAX_LINE_AMOUNT and every plan within MAX_PLAN_TOTAL, so this
+    sum cannot overflow either."""
+    lines = _plan_lines(plan).exclude(pk__in=without)
+    total = lines.aggregate(total=Sum(BudgetLine.amount_expression()))["total"] or 0
+    if total + added > MAX_PLAN_TOTAL:
+        raise ValidationError(PLAN_TOTAL_MESSAGE)
 
 
 def _norm_code(plan, item):
@@ -101,17 +135,26 @@ def cost_norm_update(*, norm: CostNorm, actor, **changes) -> tuple[CostNorm, int
     old_rate = norm.rate
     for field, value in changes.items():
         setattr(norm, field, value.strip() if isinstance(value, str) else value)
-    norm.save()
-    repriced = 0
+    lines = []
     if norm.rate != old_rate:
-        lines = BudgetLine.objects.filter(
-            norm=norm, training_class__status__in=REPRICED_CLASS_STATUSES
-        ).exclude(rate=norm.rate)
+        lines = list(
+            BudgetLine.objects.filter(
+                norm=norm, training_class__status__in=REPRICED_CLASS_STATUSES
+            ).exclude(rate=norm.rate)
+        )
+        added = 0
         for line in lines:
-            line.rate = norm.rate
-            line.save(update_fields=["rate"])
-            repriced += 1
-    return norm, repriced
+            if norm.rate * line.quantity * line.multiplier > MAX_LINE_AMOUNT:
+                raise ValidationError(
+                    {"rate": f"Mức chi mới làm dòng “{line.description}”: {LINE_AMOUNT_MESSAGE}"}
+                )
+            added += (norm.rate - line.rate) * line.quantity * line.multiplier
+        _check_plan_total(norm.plan, added)
+    norm.save()
+    for line in lines:
+        line.rate = norm.rate
+        line.save(update_fields=["rate"])
+    return norm, len(lines)
 
 
 @transaction.atomic
@@ -142,12 +185,16 @@ def _line_values(*, training_class, norm, description, quantity_kind, quantity, 
             errors["rate"] = "Khoản chi không theo định mức cần có đơn giá."
     if quantity_kind not in BudgetLine.QuantityKind.values:
         errors["quantity_kind"] = "Đơn vị số lượng không hợp lệ."
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+    if not _whole_number(quantity) or quantity < 1:
         errors["quantity"] = "Số lượng phải là số nguyên dương."
+    elif quantity > MAX_QUANTITY:
+        errors["quantity"] = QUANTITY_MESSAGE
     multiplier = 1 if multiplier is None else multiplier
     if quantity_kind == BudgetLine.QuantityKind.LEARNER_DAYS:
-        if not isinstance(multiplier, int) or multiplier < 1:
+        if not _whole_number(multiplier) or multiplier < 1:
             errors["multiplier"] = "Tính theo học viên × ngày cần số ngày (số nguyên dương)."
+        elif multiplier > MAX_DAYS:
+            errors["multiplier"] = DAYS_MESSAGE
     elif multiplier != 1:
         errors["multiplier"] = "Số ngày chỉ dùng khi tính theo học viên × ngày."
     if rate is not None and "rate" not in errors:
@@ -155,6 +202,8 @@ def _line_values(*, training_class, norm, description, quantity_kind, quantity, 
             _whole_dong(rate, "rate")
         except ValidationError as error:
             errors.update(error.message_dict)
+    if not errors and rate * quantity * multiplier > MAX_LINE_AMOUNT:
+        errors["quantity"] = LINE_AMOUNT_MESSAGE
     if errors:
         raise ValidationError(errors)
     return {
@@ -165,6 +214,14 @@ def _line_values(*, training_class, norm, description, quantity_kind, quantity, 
         "multiplier": multiplier,
         "rate": rate,
     }
+
+
+def _amount(values):
+    return values["rate"] * values["quantity"] * values["multiplier"]
+
+
+def _plan_of(training_class):
+    return training_class.course.program.section.plan_id
 
 
 def _require_open_class(training_class):
@@ -197,6 +254,7 @@ def budget_line_create(
     )
     with transaction.atomic():
         lock(key_for(training_class))
+        _check_plan_total(_plan_of(training_class), _amount(values))
         position = (
             BudgetLine.objects.filter(training_class=training_class).aggregate(
                 last=Max("position")
@@ -230,6 +288,7 @@ def budget_line_update(
         multiplier=multiplier,
         rate=rate,
     )
+    _check_plan_total(_plan_of(training_class), _amount(values), without=[line.pk])
     for field, value in values.items():
         setattr(line, field, value)
     line.save()

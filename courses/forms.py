@@ -2,7 +2,14 @@
 
 from django import forms
 
-from courses.models import EDITABLE_STATUSES, StudyMode, TrainingClass
+from courses.models import (
+    CAPACITY_MESSAGE,
+    EDITABLE_STATUSES,
+    MAX_LEARNERS,
+    PLANNED_MESSAGE,
+    StudyMode,
+    TrainingClass,
+)
 from training_plan.models import Organisation
 from training_plan.widgets import DateInput
 
@@ -24,12 +31,19 @@ class TrainingClassForm(forms.Form):
     )
     start_date = forms.DateField(label="Ngày khai giảng", widget=DateInput())
     end_date = forms.DateField(label="Ngày bế giảng", widget=DateInput())
-    capacity = forms.IntegerField(label="Sĩ số tối đa", min_value=1)
+    capacity = forms.IntegerField(
+        label="Sĩ số tối đa",
+        min_value=1,
+        max_value=MAX_LEARNERS,
+        error_messages={"max_value": CAPACITY_MESSAGE},
+    )
     planned_learners = forms.IntegerField(
         label="Số học viên dự kiến",
         min_value=0,
+        max_value=MAX_LEARNERS,
         required=False,
         help_text="Dùng cho phụ lục kinh phí khi lớp chưa có học viên.",
+        error_messages={"max_value": PLANNED_MESSAGE},
     )
     funding_source = forms.ChoiceField(
         label="Nguồn kinh phí", choices=TrainingClass.FundingSource.choices

@@ -460,6 +460,11 @@ class TrainingClass(models.Model):
 
 
 # Statuses a class can be given by editing it; cancelling is its own action (it moves learners).
+# A class has at most this many learners: far below the 2^31 of the integer columns.
+MAX_LEARNERS = 100_000
+CAPACITY_MESSAGE = f"Sĩ số tối đa không quá {format_number(MAX_LEARNERS)} người."
+PLANNED_MESSAGE = f"Số học viên dự kiến không quá {format_number(MAX_LEARNERS)} người."
+
 EDITABLE_STATUSES = (
     TrainingClass.Status.PLANNED,
     TrainingClass.Status.OPEN,

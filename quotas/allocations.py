@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from quotas.models import Allocation, Nomination, QuotaLine
+from quotas.models import MAX_SEATS, SEATS_MESSAGE, Allocation, Nomination, QuotaLine
 from quotas.selectors import seat_holding_nominations
 from quotas.services import nomination_promote_reserve
 from training_plan.locking import key_for, lock
@@ -68,6 +68,8 @@ def allocation_set(*, actor, quota_line: QuotaLine, unit: Organisation, count: i
     _check_unit(unit)
     if count is None or count < 0:
         raise ValidationError("Số chỉ tiêu phân bổ phải là số nguyên không âm.")
+    if count > MAX_SEATS:
+        raise ValidationError(SEATS_MESSAGE)
     with transaction.atomic():
         lock(key_for(quota_line))
         allocation = Allocation.objects.filter(quota_line=quota_line, unit=unit).first()
@@ -107,6 +109,8 @@ def allocation_move(
     _check_unit(to_unit)
     if count is None or count <= 0:
         raise ValidationError("Số chỉ tiêu điều chuyển phải lớn hơn 0.")
+    if count > MAX_SEATS:
+        raise ValidationError(SEATS_MESSAGE)
     if from_unit.pk == to_unit.pk:
         raise ValidationError("Đơn vị nhận phải khác đơn vị điều chuyển.")
     with transaction.atomic():

@@ -12,8 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from courses.models import (
+    CAPACITY_MESSAGE,
     EDITABLE_STATUSES,
     ENROLLING_STATUSES,
+    MAX_LEARNERS,
+    PLANNED_MESSAGE,
     RESULT_STATUSES,
     Course,
     StudyMode,
@@ -44,7 +47,11 @@ def _validate_class_fields(*, start_date, end_date, capacity, planned_learners, 
         errors["end_date"] = "Ngày bế giảng phải bằng hoặc sau ngày khai giảng."
     if capacity is None or capacity < 1:
         errors["capacity"] = "Sĩ số tối đa phải ít nhất là 1."
-    if planned_learners is not None and capacity and planned_learners > capacity:
+    elif capacity > MAX_LEARNERS:
+        errors["capacity"] = CAPACITY_MESSAGE
+    if planned_learners is not None and not 0 <= planned_learners <= MAX_LEARNERS:
+        errors["planned_learners"] = PLANNED_MESSAGE
+    elif planned_learners is not None and capacity and planned_learners > capacity:
         errors["planned_learners"] = "Số học viên dự kiến không được lớn hơn sĩ số tối đa."
     if study_mode and study_mode not in StudyMode.values:
         errors["study_mode"] = "Hệ học không hợp lệ."

@@ -4,7 +4,7 @@ from django import forms
 
 from courses.eligibility import Flag
 from courses.models import Course, Program
-from quotas.models import Nomination
+from quotas.models import MAX_SEATS, SEATS_MESSAGE, Nomination
 from training_plan.models import Organisation
 from training_plan.selectors import units
 from training_plan.widgets import QuickSelect
@@ -26,10 +26,12 @@ class AllocationSetForm(forms.Form):
     count = forms.IntegerField(
         label="Số chỉ tiêu",
         min_value=0,
+        max_value=MAX_SEATS,
         error_messages={
             "required": "Vui lòng nhập số chỉ tiêu.",
             "invalid": "Số chỉ tiêu phải là số nguyên.",
             "min_value": "Số chỉ tiêu không được âm.",
+            "max_value": SEATS_MESSAGE,
         },
     )
 
@@ -54,10 +56,12 @@ class AllocationMoveForm(forms.Form):
     count = forms.IntegerField(
         label="Số chỉ tiêu",
         min_value=1,
+        max_value=MAX_SEATS,
         error_messages={
             "required": "Vui lòng nhập số chỉ tiêu điều chuyển.",
             "invalid": "Số chỉ tiêu phải là số nguyên.",
             "min_value": "Số chỉ tiêu điều chuyển phải lớn hơn 0.",
+            "max_value": SEATS_MESSAGE,
         },
     )
 

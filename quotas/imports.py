@@ -1,17 +1,16 @@
-"""Excel import of nominations: the template, safe reading of an upload, checks of every row.
+"""Excel import of nominations: the template, checks of every row.
 
-A unit downloads the template (`build_template`), fills the first sheet and uploads it. The file
-is checked before openpyxl opens it (`open_upload`: extension, size, a real zip, the zip's
-declared uncompressed sizes, no DTD), then read in read-only mode without evaluating anything
-(`read_rows`: headers, row limit, no formulas). `resolve_rows` turns cells into people, courses and
-quota lines within what the user may see; `check_rows` adds the database checks (duplicates,
-existing nominations, quota, eligibility). Saving is `quotas.bulk.nomination_import`, which
-runs `check_rows` again inside the quota locks.
+A unit downloads the template (`build_template`), fills the first sheet and uploads it.
+`read_upload` reads it with `training_plan.uploads` (the file checked before openpyxl opens it,
+read-only, only the template's columns, bounded in rows, cell length and time, no formulas).
+`resolve_rows` turns cells into people, courses and quota lines within what the user may see;
+`check_rows` adds the database checks (duplicates, existing nominations, quota, eligibility).
+Saving is `quotas.bulk.nomination_import`, which runs `check_rows` again inside the quota
+locks.
 """
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,15 +23,11 @@ from courses.models import EligibilityRule
 from quotas.models import Allocation, Nomination
 from quotas.selectors import plan_courses
 from quotas.services import duplicate_message
-from training_plan import xlsx
+from training_plan import uploads, xlsx
 from training_plan.selectors import people_for_user
 from training_plan.selectors import units as units_in_order
 from training_plan.text import normalise_search
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# What the zip may expand to: a filled template of 5.000 rows is well under 10 MB of XML.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_MEMBERS = 200
 MAX_ROWS = 5000
 SHEET_NAME = "Danh sách cử"
 CODES_SHEET = "Mã hợp lệ"
@@ -63,158 +58,18 @@ HEADERS = [
 ) = range(len(HEADERS))
 
 
-class ImportFileError(Exception):
-    """The file as a whole is refused; nothing was read into the database."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return self.message
-
-
-# Reading the file -----------------------------------------------------------------------------
-
-
-def _mb(size):
-    return f"{size / 1024 / 1024:.0f} MB"
-
-
-def open_upload(upload):
-    """Check an uploaded file before any parser sees it; returns its bytes."""
-    name = getattr(upload, "name", "") or ""
-    if not name.lower().endswith(".xlsx"):
-        raise ImportFileError("Chỉ nhận tệp Excel .xlsx theo mẫu tải về từ hệ thống.")
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(f"Tệp lớn hơn {_mb(MAX_UPLOAD_BYTES)}: hãy chia thành nhiều tệp.")
-    data = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(f"Tệp lớn hơn {_mb(MAX_UPLOAD_BYTES)}: hãy chia thành nhiều tệp.")
-    not_xlsx = ImportFileError(
-        "Tệp không phải là tệp Excel .xlsx (có thể là tệp khác được đổi đuôi). Hãy dùng tệp mẫu."
-    )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise not_xlsx
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_ZIP_MEMBERS:
-                raise ImportFileError("Tệp Excel có cấu trúc bất thường (quá nhiều thành phần).")
-            # Declared sizes bound what zipfile will ever inflate (it stops at file_size).
-            if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-                raise ImportFileError(
-                    "Tệp Excel khi giải nén vượt quá "
-                    f"{_mb(MAX_UNCOMPRESSED_BYTES)}: tệp không hợp lệ hoặc quá lớn."
-                )
-            names = {member.filename for member in members}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise not_xlsx
-            for member in members:
-                if member.filename.endswith((".xml", ".rels")):
-                    with archive.open(member) as part:
-                        head = part.read(4096).lower()
-                    # Office files never declare a DTD; one here is an entity-expansion attack.
-                    if b"<!doctype" in head or b"<!entity" in head:
-                        raise ImportFileError(
-                            "Tệp Excel chứa khai báo XML không được phép (DTD, ENTITY)."
-                        )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
-        raise not_xlsx from error
-    return data
-
-
-def load_workbook(data):
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl and defusedxml raise many kinds; all mean a bad file
-        raise ImportFileError(
-            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx."
-        ) from error
-
-
-def _header_text(value):
-    return " ".join(str(value).split()) if value is not None else ""
-
-
-def _formula_error(cell):
-    where = getattr(cell, "coordinate", "")
-    return ImportFileError(
-        f"Ô {where} chứa công thức. Chỉ nhận giá trị: hãy sao chép và dán dạng giá trị "
-        "(Paste Values) rồi tải lên lại."
-    )
-
-
-@dataclass
-class RawRow:
-    number: int
-    values: list
+# The file is refused as a whole (training_plan.uploads reads it safely).
+ImportFileError = uploads.UploadError
 
 
 def read_rows(workbook):
-    """The data rows of the first sheet, after checking headers, size and formulas."""
-    try:
-        if SHEET_NAME in workbook.sheetnames:
-            sheet = workbook[SHEET_NAME]
-        else:
-            sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows()
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError("Tệp không có dòng tiêu đề. Hãy dùng tệp mẫu.")
-        for cell in header:
-            if cell.data_type == "f":
-                raise _formula_error(cell)
-        found = [_header_text(cell.value) for cell in header]
-        while found and not found[-1]:
-            found.pop()
-        if found[: len(HEADERS)] != HEADERS:
-            missing = [h for h in HEADERS if h not in found]
-            unknown = [h for h in found if h and h not in HEADERS]
-            detail = []
-            if missing:
-                detail.append("thiếu cột " + ", ".join(f"“{h}”" for h in missing))
-            if unknown:
-                detail.append("cột lạ " + ", ".join(f"“{h}”" for h in unknown))
-            if not detail:
-                detail.append("các cột không đúng thứ tự")
-            raise ImportFileError(
-                "Dòng tiêu đề không đúng mẫu: "
-                + "; ".join(detail)
-                + ". Hãy tải tệp mẫu và giữ nguyên dòng tiêu đề."
-            )
-        data_rows = []
-        for index, cells in enumerate(rows, start=2):
-            values = []
-            for cell in cells:
-                if cell.data_type == "f":
-                    raise _formula_error(cell)
-                values.append(cell.value)
-            values = (values + [None] * len(HEADERS))[: len(HEADERS)]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values[1:]):
-                continue
-            data_rows.append(RawRow(number=index, values=values))
-            if len(data_rows) > MAX_ROWS:
-                raise ImportFileError(
-                    f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu".replace(",", ".")
-                    + ": hãy chia thành nhiều tệp."
-                )
-    except ImportFileError:
-        raise
-    except Exception as error:  # a malformed sheet surfaces while iterating
-        raise ImportFileError(
-            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx."
-        ) from error
-    finally:
-        workbook.close()
-    if not data_rows:
-        raise ImportFileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
-    return data_rows
+    """The data rows of the template's sheet (see training_plan.uploads.read_rows)."""
+    return uploads.read_rows(workbook, HEADERS, sheet_name=SHEET_NAME, max_rows=MAX_ROWS)
 
 
 def read_upload(upload):
-    """open_upload + load_workbook + read_rows."""
-    return read_rows(load_workbook(open_upload(upload)))
+    """The checked data rows of an uploaded template, or ImportFileError."""
+    return uploads.read_upload(upload, HEADERS, sheet_name=SHEET_NAME, max_rows=MAX_ROWS)
 
 
 # Rows -----------------------------------------------------------------------------------------
@@ -283,7 +138,7 @@ def _parse_months(value, label, errors):
     elif isinstance(value, str) and value.strip().isdigit():
         number = int(value.strip())
     else:
-        errors.append(f"{label} “{_text(value)}” phải là số tháng (số nguyên).")
+        errors.append(f"{label} “{uploads.excerpt(_text(value))}” phải là số tháng (số nguyên).")
         return None
     if not 0 <= number <= 600:
         errors.append(f"{label} {number} tháng nằm ngoài khoảng cho phép (0–600).")
@@ -298,7 +153,9 @@ def _parse_identity(value, errors):
         value = int(value)
     text = str(value).strip() if not isinstance(value, int) else str(value).zfill(12)
     if not re.fullmatch(r"[0-9]{12}", text):
-        errors.append(f"Số định danh cá nhân “{_text(value)}” phải gồm đúng 12 chữ số.")
+        errors.append(
+            f"Số định danh cá nhân “{uploads.excerpt(_text(value))}” phải gồm đúng 12 chữ số."
+        )
         return ""
     return text
 
@@ -325,8 +182,8 @@ def parse_row(raw):
         if row.dob is None or not 1900 <= row.dob.year <= date.today().year:
             row.dob = None
             row.errors.append(
-                f"Ngày sinh “{row.dob_text}” không hợp lệ: nhập theo dạng dd/mm/yyyy, "
-                "ví dụ 05/09/1985."
+                f"Ngày sinh “{uploads.excerpt(row.dob_text)}” không hợp lệ: nhập theo dạng "
+                "dd/mm/yyyy, ví dụ 05/09/1985."
             )
     row.training_months = _parse_months(values[COL_TRAINING], "Thời gian đào tạo", row.errors)
     row.commitment_months = _parse_months(values[COL_COMMIT], "Cam kết phục vụ", row.errors)
@@ -359,8 +216,8 @@ def _resolve_target(row, catalogue):
     if course is None:
         if row.course_code:
             row.errors.append(
-                f"Không có khóa mã “{row.course_code}” trong kế hoạch năm {catalogue.plan.year} "
-                "(xem trang “Mã hợp lệ”)."
+                f"Không có khóa mã “{uploads.excerpt(row.course_code)}” trong kế hoạch năm "
+                f"{catalogue.plan.year} (xem trang “Mã hợp lệ”)."
             )
         return
     row.course = course
@@ -383,7 +240,7 @@ def _resolve_target(row, catalogue):
     line = catalogue.lines.get(code)
     if line is None or line.course_id != course.pk:
         row.errors.append(
-            f"Không có dòng chỉ tiêu “{row.line_code}” của khóa {row.course_code} "
+            f"Không có dòng chỉ tiêu “{uploads.excerpt(row.line_code)}” của khóa {row.course_code} "
             "(xem trang “Mã hợp lệ”)."
         )
         return
@@ -397,11 +254,13 @@ def _resolve_unit(row, catalogue):
     if unit is None:
         if catalogue.own_unit is not None:
             row.errors.append(
-                f"Mã đơn vị “{row.unit_code}” không phải đơn vị của bạn "
+                f"Mã đơn vị “{uploads.excerpt(row.unit_code)}” không phải đơn vị của bạn "
                 f"({catalogue.own_unit.code})."
             )
         else:
-            row.errors.append(f"Không có đơn vị mã “{row.unit_code}” (xem trang “Mã hợp lệ”).")
+            row.errors.append(
+                f"Không có đơn vị mã “{uploads.excerpt(row.unit_code)}” (xem trang “Mã hợp lệ”)."
+            )
     return unit
 
 
@@ -420,8 +279,8 @@ def _resolve_person(row, unit, candidates):
         person = matches[0]
         if row.name and normalise_search(row.name) != person.search_name:
             row.errors.append(
-                f"Họ tên “{row.name}” không khớp với hồ sơ của số định danh {row.identity} "
-                f"({person.full_name})."
+                f"Họ tên “{uploads.excerpt(row.name)}” không khớp với hồ sơ của số định danh "
+                f"{row.identity} ({person.full_name})."
             )
             return
         if row.dob and row.dob != person.date_of_birth:
@@ -441,13 +300,13 @@ def _resolve_person(row, unit, candidates):
     ]
     if not matches:
         row.errors.append(
-            f"Không tìm thấy cán bộ “{row.name}” sinh ngày {row.dob_text}"
+            f"Không tìm thấy cán bộ “{uploads.excerpt(row.name)}” sinh ngày {row.dob_text}"
             + (f" trong {unit.name}." if unit is not None else ".")
             + " Kiểm tra họ tên, ngày sinh hoặc ghi số định danh cá nhân."
         )
     elif len(matches) > 1:
         row.errors.append(
-            f"Có {len(matches)} cán bộ cùng họ tên “{row.name}” và ngày sinh: "
+            f"Có {len(matches)} cán bộ cùng họ tên “{uploads.excerpt(row.name)}” và ngày sinh: "
             "ghi số định danh cá nhân để phân biệt."
         )
     else:

@@ -7,6 +7,13 @@ from simple_history.models import HistoricalRecords
 
 from courses.models import Course, StudyMode, TrainingClass
 from training_plan.models import Organisation, Person
+from training_plan.text import format_number
+
+# Seats of one allocation and months of a nomination: what the domain allows, far below the
+# integer columns (2^31 seats, 32.767 months).
+MAX_SEATS = 100_000
+SEATS_MESSAGE = f"Số chỉ tiêu không quá {format_number(MAX_SEATS)}."
+MAX_MONTHS = 600
 
 
 class QuotaLineManager(models.Manager):

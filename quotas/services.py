@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from courses import eligibility
 from courses.models import EligibilityRule
-from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine, status_label
+from quotas.models import (
+    MAX_MONTHS,
+    Allocation,
+    Nomination,
+    NominationTransition,
+    QuotaLine,
+    status_label,
+)
 from quotas.rules import action_refusal, acts_for_unit, may_create_nominations
 from training_plan.locking import LockTimeout, key_for, lock
 from training_plan.models import Plan
@@ -298,8 +305,18 @@ def _insert(nomination, actor):
         raise
 
 
+def _check_months(training_months, commitment_months):
+    for value, label in (
+        (training_months, "Thời gian đào tạo"),
+        (commitment_months, "Thời gian cam kết phục vụ"),
+    ):
+        if value is not None and not 0 <= value <= MAX_MONTHS:
+            raise NominationRefused(f"{label} phải từ 0 đến {MAX_MONTHS} tháng.")
+
+
 def _prepare(*, actor, person, course, quota_line, training_months, commitment_months, note):
     """An unsaved, checked draft (raises NominationRefused)."""
+    _check_months(training_months, commitment_months)
     if not may_create_nominations(actor):
         raise NominationRefused("Tài khoản của bạn không được lập hồ sơ cử đi học.")
     if not acts_for_unit(actor, person.organisation_id):
@@ -366,6 +383,7 @@ def nomination_update(
 ) -> Nomination:
     """Correct a draft or returned nomination (quota line, months, note); rules re-checked."""
     _require(actor, nomination, "edit")
+    _check_months(training_months, commitment_months)
     fresh = _locked(nomination, [])
     _require(actor, fresh, "edit")
     _validate_target(fresh.course, quota_line)

@@ -8,6 +8,7 @@ The security settings (HTTPS, HSTS, cookies, proxy, login throttling) are at the
 `deploy/env.example` lists every variable this file reads.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -232,8 +233,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "training_plan.auth_backends.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# axes reads the client address through django-ipware: without ipware installed it ignores this
+# order and keys on REMOTE_ADDR, which behind nginx is 127.0.0.1 for every visitor.
 if BEHIND_PROXY:
+    if importlib.util.find_spec("ipware") is None:
+        raise ImproperlyConfigured("BEHIND_PROXY needs django-ipware for login throttling.")
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LOGGING = {
     "version": 1,

@@ -25,13 +25,14 @@ def test_line_amount_is_rate_times_quantity_times_days(plan_2021):
 
 def test_class_estimate_is_an_exact_integer_sum_in_the_database(plan_2021):
     training_class = make_class(state_course(plan_2021))
-    # Amounts that a float would round: 2**53 + 1 đồng cannot be held by a double.
-    add_line(training_class, rate=2**53, quantity=1)
+    # Amounts that a float would round: 10**16 + 1 đồng (above 2**53) cannot be held by a double.
+    for _ in range(10):
+        add_line(training_class, rate=10**12, quantity=1000)
     add_line(training_class, rate=1, quantity=1)
     add_line(training_class, rate=333_333, quantity=3, multiplier=7, kind="learner_days")
     estimate = classes_for_plan(plan_2021).get(pk=training_class.pk).estimate
     assert type(estimate) is int
-    assert estimate == 2**53 + 1 + 333_333 * 3 * 7
+    assert estimate == 10**16 + 1 + 333_333 * 3 * 7 > 2**53
 
 
 def test_class_without_lines_estimates_zero(plan_2021):

@@ -259,3 +259,35 @@ def test_unenrol_returns_one_learner(plan_2021, snv_user):
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.APPROVED
     assert nomination.training_class is None
+
+
+# Counts within the domain: 2^31 learners overflowed the integer column (DataError on PostgreSQL).
+
+
+def test_class_counts_are_bounded_in_the_form_and_the_service(plan_2021, snv_user):
+    from courses.forms import TrainingClassForm
+
+    form = TrainingClassForm({"capacity": 2**31, "planned_learners": 2**31})
+    assert not form.is_valid()
+    assert form.errors["capacity"] == ["Sĩ số tối đa không quá 100.000 người."]
+    assert form.errors["planned_learners"] == ["Số học viên dự kiến không quá 100.000 người."]
+    course = state_course(plan_2021)
+    before = TrainingClass.objects.count()
+    with pytest.raises(ValidationError) as refusal:
+        services.training_class_create(
+            course=course, actor=snv_user, **create_kwargs(capacity=2**31, planned_learners=0)
+        )
+    assert refusal.value.message_dict == {"capacity": ["Sĩ số tối đa không quá 100.000 người."]}
+    assert TrainingClass.objects.count() == before
+    training_class = services.training_class_create(
+        course=course, actor=snv_user, **create_kwargs(capacity=100_000, planned_learners=0)
+    )
+    with pytest.raises(ValidationError) as refusal:
+        services.training_class_update(
+            training_class=training_class, actor=snv_user, planned_learners=2**31
+        )
+    assert refusal.value.message_dict == {
+        "planned_learners": ["Số học viên dự kiến không quá 100.000 người."]
+    }
+    training_class.refresh_from_db()
+    assert training_class.planned_learners == 0

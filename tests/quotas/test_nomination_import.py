@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import re
+import time
 import zipfile
 
 import openpyxl
@@ -14,6 +16,7 @@ from quotas.imports import HEADERS, SHEET_NAME
 from quotas.models import Nomination
 from tests.helpers import client_for, page_text
 from tests.quotas.factories import AllocationFactory, NominationFactory, PersonFactory, line, unit
+from training_plan import uploads
 
 pytestmark = pytest.mark.django_db
 S = Nomination.Status
@@ -203,7 +206,7 @@ def test_zip_bomb_is_refused_before_openpyxl_opens_it(client, unit_a_user, monke
     def never(*args, **kwargs):
         raise AssertionError("openpyxl must not open this file")
 
-    monkeypatch.setattr(imports.openpyxl, "load_workbook", never)
+    monkeypatch.setattr(uploads.openpyxl, "load_workbook", never)
     assert_refused(
         post_upload(client_for(client, unit_a_user), buffer.getvalue()),
         "Tệp Excel khi giải nén vượt quá 50 MB: tệp không hợp lệ hoặc quá lớn.",
@@ -215,6 +218,38 @@ def test_more_than_5000_rows(client, unit_a_user, people):
     assert_refused(
         post_upload(client_for(client, unit_a_user), workbook_bytes(rows)),
         "Tệp có hơn 5.000 dòng dữ liệu: hãy chia thành nhiều tệp.",
+    )
+
+
+def test_a_sparse_workbook_is_refused_fast(client, unit_a_user):
+    """Dimension A1:XFD1048576 and one value in row 1.048.576: refused without padding the
+    million rows in between (this took minutes of CPU and tied up a worker)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes([[1]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+                data = data.replace(b'<row r="2"><c r="A2"', b'<row r="1048576"><c r="A1048576"')
+            target.writestr(item, data)
+    assert b"A1048576" in zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+    client_for(client, unit_a_user)
+    start = time.monotonic()
+    response = post_upload(client, buffer.getvalue())
+    assert time.monotonic() - start < 2
+    assert_refused(
+        response,
+        "Trang tính có hơn 6.000 dòng dưới dòng tiêu đề (kể cả dòng trống): hãy xóa các dòng "
+        "thừa ở cuối trang tính hoặc chia thành nhiều tệp.",
+    )
+
+
+def test_a_cell_longer_than_1000_characters(client, unit_a_user, people):
+    rows = [row(1, people[0], "III.1.1", note="x" * 1001)]
+    assert_refused(
+        post_upload(client_for(client, unit_a_user), workbook_bytes(rows)),
+        "Ô J2 dài 1.001 ký tự, quá 1.000 ký tự cho phép: hãy rút gọn nội dung ô này.",
     )
 
 
@@ -280,7 +315,7 @@ def test_billion_laughs_is_refused_by_openpyxl_with_defusedxml_too(people):
     from defusedxml.common import EntitiesForbidden
 
     with pytest.raises(imports.ImportFileError, match="Không đọc được tệp Excel") as refusal:
-        imports.read_rows(imports.load_workbook(billion_laughs_workbook(people)))
+        imports.read_rows(uploads.load_workbook(billion_laughs_workbook(people)))
     causes, error = [], refusal.value
     while error is not None:
         causes.append(type(error))

@@ -680,3 +680,30 @@ def test_allowed_actions_per_role(btc_user, snv_user, unit_a_user, leader_user, 
     assert names(leader_user) == []
     nomination.status = S.DRAFT
     assert names(unit_a_user) == ["submit", "reserve", "withdraw"]
+
+
+@pytest.mark.parametrize(
+    "months, message",
+    [
+        ({"training_months": 2**31}, "Thời gian đào tạo phải từ 0 đến 600 tháng."),
+        ({"commitment_months": 40_000}, "Thời gian cam kết phục vụ phải từ 0 đến 600 tháng."),
+        ({"training_months": -1}, "Thời gian đào tạo phải từ 0 đến 600 tháng."),
+    ],
+)
+def test_months_are_bounded_by_the_service(unit_a_user, cao_cap, months, message):
+    person = PersonFactory()
+    with pytest.raises(NominationRefused, match=message):
+        services.nomination_create(
+            actor=unit_a_user, person=person, course=cao_cap.course, quota_line=cao_cap, **months
+        )
+    assert Nomination.objects.count() == 0
+    nomination = services.nomination_create(
+        actor=unit_a_user, person=person, course=cao_cap.course, quota_line=cao_cap
+    )
+    update = {"training_months": None, "commitment_months": None, **months}
+    with pytest.raises(NominationRefused, match=message):
+        services.nomination_update(
+            actor=unit_a_user, nomination=nomination, quota_line=cao_cap, note="", **update
+        )
+    nomination.refresh_from_db()
+    assert nomination.training_months is None and nomination.commitment_months is None

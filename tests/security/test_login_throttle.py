@@ -1,9 +1,12 @@
 """Login throttling (django-axes): 10 failures lock the user name on that address for a while."""
 
+import runpy
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.helpers import PASSWORD
@@ -79,3 +82,45 @@ def test_test_client_login_still_works(client, btc_user):
     assert client.login(username="btc_test", password=PASSWORD)
     assert not client.login(username="btc_test", password="sai")
     assert client.get(reverse("plan_detail", args=[2021])).status_code == 200
+
+
+# Behind nginx every request comes from 127.0.0.1; the client is in X-Real-IP.
+
+
+def proxy_settings(monkeypatch):
+    """The throttling settings that training_plan/settings.py gives with BEHIND_PROXY=1."""
+    monkeypatch.setenv("BEHIND_PROXY", "1")
+    values = runpy.run_path(settings.BASE_DIR / "training_plan" / "settings.py")
+    return {name: value for name, value in values.items() if name.startswith("AXES_")}
+
+
+def through_nginx(client, password, client_ip):
+    return client.post(
+        reverse("login"),
+        {"username": "btc_test", "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP=client_ip,
+    )
+
+
+def test_behind_the_proxy_the_lock_is_per_client_address(client, btc_user, monkeypatch):
+    with override_settings(**proxy_settings(monkeypatch)):
+        for _ in range(10):
+            response = through_nginx(client, "mat-khau-sai", "203.0.113.5")
+        assert response.status_code == 429
+        assert through_nginx(client, PASSWORD, "203.0.113.5").status_code == 429
+        # Another visitor, the same user name: not locked out.
+        assert through_nginx(client, PASSWORD, "203.0.113.9").status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
+
+
+def test_without_the_proxy_forged_headers_do_not_escape_the_lock(client, btc_user):
+    for n in range(10):
+        response = client.post(
+            reverse("login"),
+            {"username": "btc_test", "password": "mat-khau-sai"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_REAL_IP=f"203.0.113.{n}",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    assert response.status_code == 429
