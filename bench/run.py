@@ -33,6 +33,7 @@ from urllib.parse import urlencode, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "bench"))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tp_bench"
 OUTPUT = BASE_DIR / "BENCHMARKS.md"
 CLIENTS = 8
@@ -363,6 +364,32 @@ def export_in_subprocess(env, path, username):
             "loaded_mb": int(loaded_kb) / 1024, "rss_mb": int(rss_kb) / 1024}  # fmt: skip
 
 
+def hostile_uploads(env):
+    """Each hostile workbook of bench/hostile_upload.py through the import page, each in its
+    own process (its own memory peak)."""
+    from hostile_upload import KINDS
+
+    child_env = dict(
+        env, ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="training_plan.settings"
+    )
+    results = []
+    for kind in KINDS:
+        log(f"hostile upload: {kind}")
+        result = subprocess.run(
+            [sys.executable, str(BASE_DIR / "bench" / "hostile_upload.py"), kind],
+            env=child_env,
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode != 0:
+            results.append({"kind": kind, "error": result.stderr.strip().splitlines()[-1:]})
+        else:
+            results.append(json.loads(result.stdout.strip().splitlines()[-1]))
+    return results
+
+
 class _Rollback(Exception):
     pass
 
@@ -587,7 +614,9 @@ def ms(value):
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
-def render(results, admin_results, missing, exports, meta, submits=None, imported=None):
+def render(
+    results, admin_results, missing, exports, meta, submits=None, imported=None, hostile=None
+):
     lines = [
         f"### Run of {meta['date']}",
         "",
@@ -658,6 +687,23 @@ def render(results, admin_results, missing, exports, meta, submits=None, importe
                 f"{imported['check_seconds'] + imported['confirm_seconds']:.2f} s"
             )
         lines.append(text)
+    if hostile:
+        lines += [
+            "",
+            "Hostile uploads (issue 11; each posted to the import page as a unit, in its own "
+            "process; target: refused in < 2 s with < 100 MB extra memory):",
+            "",
+            "| file | size | time | extra memory | page | what the user reads |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for row in hostile:
+            if "error" in row:
+                lines.append(f"| {row['kind']} | | | | | error: {row['error']} |")
+                continue
+            lines.append(
+                f"| {row['kind']} | {row['bytes'] / 1024:.0f} KB | {row['seconds']:.2f} s | "
+                f"{row['extra_mb']:.1f} MB | {row['page_kb']} KB | {row['message'] or '—'} |"
+            )
     lines += ["", "Not present in the URL conf at this run (skipped): "
               + (", ".join(missing) if missing else "none") + "."]  # fmt: skip
     return "\n".join(lines)
@@ -685,7 +731,9 @@ redirect off because it is plain HTTP on loopback) and measures from its own pro
 
 Targets (issue 6): every page p95 ≤ 150 ms at 8 concurrent clients and never slower than the
 admin changelist on the same rows; query counts that do not grow with the data; workbook
-export ≤ 15 s and ≤ 250 MB; plan PDF ≤ 5 s; import of 5.000 rows ≤ 10 s.
+export ≤ 15 s and ≤ 250 MB; plan PDF ≤ 5 s; import of 5.000 rows ≤ 10 s. Hostile uploads (issue
+11): a sparse sheet, a 40 MB cell, 1,7 M shared strings refused in < 2 s with < 100 MB extra
+memory (each in a process of its own, peak resident memory over the memory before the upload).
 """
 
 
@@ -794,6 +842,9 @@ def main():
         else:
             log("Excel import of 5.000 rows (rolled back)")
             imports_result = import_file()
+        hostile = None
+        if wanted("hostile upload"):
+            hostile = hostile_uploads(env)
         if args.only:
             missing.append(f"everything whose label does not contain “{args.only}” (partial run)")
         exports = []
@@ -825,7 +876,9 @@ def main():
         "workers": env["WEB_CONCURRENCY"],
         "load": (load_at_start, os.getloadavg()[0]),
     }
-    write_report(render(results, admin_results, missing, exports, meta, submits, imports_result))
+    write_report(
+        render(results, admin_results, missing, exports, meta, submits, imports_result, hostile)
+    )
     log(f"Đã ghi {OUTPUT}")
     json.dump({"results": results, "admin": admin_results}, sys.stdout, default=str, indent=None)
     print()

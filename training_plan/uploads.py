@@ -96,11 +96,12 @@ class _Scan:
 
     def part(self, source):
         parser = expat.ParserCreate()
+        parser.buffer_text = True  # one call per text node, not one per line or entity
         parser.StartDoctypeDeclHandler = self._dtd
         parser.EntityDeclHandler = self._dtd
-        state = {"root": None, "text": 0, "row": 0, "sheet": 0}
+        state = {"text": 0, "row": 0, "sheet": 0}
 
-        def start(name, attributes):
+        def count():
             self.elements += 1
             if self.elements > MAX_XML_ELEMENTS:
                 raise UploadError(
@@ -108,24 +109,33 @@ class _Scan:
                     "có cấu trúc bất thường. Hãy dùng tệp mẫu và chia thành nhiều tệp."
                 )
             state["text"] = 0
+
+        def start_cell(name, attributes):
+            count()
             name = _local(name)
-            if state["root"] is None:
-                state["root"] = name
-            elif state["root"] == "worksheet":
-                if name == "row":
-                    state["row"] = 0
-                elif name == "c":
-                    state["row"] += 1
-                    state["sheet"] += 1
-                    if state["row"] > MAX_ROW_CELLS:
-                        raise UploadError(
-                            f"Một dòng của tệp có hơn {number(MAX_ROW_CELLS)} ô: tệp không hợp lệ."
-                        )
-                    if state["sheet"] > MAX_SHEET_CELLS:
-                        raise UploadError(
-                            f"Một trang tính có hơn {number(MAX_SHEET_CELLS)} ô: hãy chỉ giữ các "
-                            "cột của mẫu, xóa định dạng thừa và chia thành nhiều tệp."
-                        )
+            if name == "row":
+                state["row"] = 0
+            elif name == "c":
+                state["row"] += 1
+                state["sheet"] += 1
+                if state["row"] > MAX_ROW_CELLS:
+                    raise UploadError(
+                        f"Một dòng của tệp có hơn {number(MAX_ROW_CELLS)} ô: tệp không hợp lệ."
+                    )
+                if state["sheet"] > MAX_SHEET_CELLS:
+                    raise UploadError(
+                        f"Một trang tính có hơn {number(MAX_SHEET_CELLS)} ô: hãy chỉ giữ các "
+                        "cột của mẫu, xóa định dạng thừa và chia thành nhiều tệp."
+                    )
+
+        def start_other(name, attributes):
+            count()
+
+        def start(name, attributes):
+            # The root names the part: only a worksheet's rows and cells are counted, the
+            # elements of every other part (shared strings, styles…) only in the total.
+            count()
+            parser.StartElementHandler = start_cell if _local(name) == "worksheet" else start_other
 
         def end(name):
             state["text"] = 0
