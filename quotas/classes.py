@@ -41,10 +41,24 @@ def _require_manager(actor, block):
         raise PermissionDenied(NOT_MANAGER_MESSAGE)
 
 
-def _validate_class_fields(*, start_date, end_date, capacity, planned_learners, study_mode):
+# A class of the plan of year Y opens from Y - 1 (preparation) to Y + 1 (carried over) and lasts
+# at most the longest training (a doctorate) with some slack.
+MAX_CLASS_YEARS = 6
+
+
+def _validate_class_fields(
+    *, plan_year, start_date, end_date, capacity, planned_learners, study_mode
+):
     errors = {}
+    if start_date and not plan_year - 1 <= start_date.year <= plan_year + 1:
+        errors["start_date"] = (
+            f"Lớp của kế hoạch năm {plan_year} khai giảng trong các năm "
+            f"{plan_year - 1}–{plan_year + 1}."
+        )
     if start_date and end_date and end_date < start_date:
         errors["end_date"] = "Ngày bế giảng phải bằng hoặc sau ngày khai giảng."
+    elif start_date and end_date and end_date.year > start_date.year + MAX_CLASS_YEARS:
+        errors["end_date"] = f"Một lớp kéo dài không quá {MAX_CLASS_YEARS} năm."
     if capacity is None or capacity < 1:
         errors["capacity"] = "Sĩ số tối đa phải ít nhất là 1."
     elif capacity > MAX_LEARNERS:
@@ -93,6 +107,7 @@ def training_class_create(
     """Open a class of a course; the code is given automatically (lop-1, lop-2 …)."""
     _require_manager(actor, course.block)
     _validate_class_fields(
+        plan_year=course.program.section.plan.year,
         start_date=start_date,
         end_date=end_date,
         capacity=capacity,
@@ -151,6 +166,7 @@ def training_class_update(*, training_class: TrainingClass, actor, **changes) ->
                 {"status": "Muốn hủy lớp, dùng chức năng “Hủy lớp” để trả học viên về danh sách."}
             )
         _validate_class_fields(
+            plan_year=current.course.program.section.plan.year,
             start_date=current.start_date,
             end_date=current.end_date,
             capacity=current.capacity,

@@ -4,8 +4,11 @@ Programs, courses and classes live in `courses`, quotas and nominations in `quot
 `budget`. Every model that fixtures carry has a natural key so the 2021 plan loads on any database.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -376,6 +379,9 @@ class Section(models.Model):
         return ["", "I", "II", "III", "IV", "V", "VI"][self.position]
 
 
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
 class Person(models.Model):
     """A cadre, civil servant or public employee kept by a unit (personal data)."""
 
@@ -471,6 +477,19 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("person_detail", args=[self.pk])
+
+    def clean(self):
+        # Dates a person can have: what the import accepts too (1900 to today).
+        errors = {}
+        for field, label in (
+            ("date_of_birth", "Ngày sinh"),
+            ("service_start_date", "Ngày vào công tác"),
+        ):
+            value = getattr(self, field)
+            if value is not None and not EARLIEST_DATE <= value <= datetime.date.today():
+                errors[field] = f"{label} phải từ 01/01/1900 đến hôm nay."
+        if errors:
+            raise ValidationError(errors)
 
     def age_in_year(self, year):
         """Age reached in the given calendar year, as plans count it."""

@@ -21,6 +21,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # What the zip may expand to: a filled template of 5.000 rows is well under 10 MB of XML.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
+# One part of the package, unzipped: a filled template's sheet of 5.000 rows is about 2 MB.
+MAX_PART_BYTES = 16 * 1024 * 1024
 # What openpyxl may build: a filled 5.000-row template has about 150.000 XML elements and
 # 55.000 cells. A row never has more cells than Excel has columns (A to XFD).
 MAX_XML_ELEMENTS = 500_000
@@ -187,6 +189,12 @@ def open_upload(upload, *, deadline=None):
                 raise UploadError(
                     "Tệp Excel khi giải nén vượt quá "
                     f"{_mb(MAX_UNCOMPRESSED_BYTES)}: tệp không hợp lệ hoặc quá lớn."
+                )
+            if any(member.file_size > MAX_PART_BYTES for member in members):
+                raise UploadError(
+                    "Một thành phần của tệp Excel khi giải nén vượt quá "
+                    f"{_mb(MAX_PART_BYTES)}: tệp quá lớn hoặc có cấu trúc bất thường. "
+                    "Hãy dùng tệp mẫu và chia thành nhiều tệp."
                 )
             names = {member.filename for member in members}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:

@@ -79,6 +79,26 @@ def test_read_only_roles_cannot_open_classes(plan_2021, persona, request):
             services.training_class_create(course=course, actor=user, **create_kwargs())
 
 
+@pytest.mark.parametrize(
+    "dates, field, message",
+    [
+        ({"start_date": datetime.date(9999, 1, 1), "end_date": datetime.date(9999, 2, 1)},
+         "start_date", "Lớp của kế hoạch năm 2021 khai giảng trong các năm 2020–2022."),
+        ({"start_date": datetime.date(1, 1, 1)},
+         "start_date", "Lớp của kế hoạch năm 2021 khai giảng trong các năm 2020–2022."),
+        ({"end_date": datetime.date(9999, 12, 31)}, "end_date", "Một lớp kéo dài không quá 6 năm."),
+    ],
+)  # fmt: skip
+def test_class_dates_stay_near_the_plan_year(plan_2021, snv_user, dates, field, message):
+    before = TrainingClass.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.training_class_create(
+            course=state_course(plan_2021), actor=snv_user, **create_kwargs(**dates)
+        )
+    assert error.value.message_dict[field] == [message]
+    assert TrainingClass.objects.count() == before
+
+
 def test_class_dates_must_be_ordered(plan_2021, snv_user):
     with pytest.raises(ValidationError) as error:
         services.training_class_create(

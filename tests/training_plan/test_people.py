@@ -125,6 +125,9 @@ def test_form_of_unit_user_has_no_organisation(unit_a_user, btc_user):
         ("date_of_birth", "31/02/1988", "Ngày sinh không hợp lệ"),
         ("date_of_birth", "", "Vui lòng nhập ngày sinh."),
         ("service_start_date", "01/01/1980", "Ngày vào công tác phải sau ngày sinh."),
+        ("date_of_birth", "01/01/0001", "Ngày sinh phải từ 01/01/1900 đến hôm nay."),
+        ("date_of_birth", "31/12/9999", "Ngày sinh phải từ 01/01/1900 đến hôm nay."),
+        ("service_start_date", "01/01/9999", "Ngày vào công tác phải từ 01/01/1900 đến hôm nay."),
     ],
 )
 def test_form_refuses_bad_input_in_vietnamese(btc_user, field, value, message):

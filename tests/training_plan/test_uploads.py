@@ -185,6 +185,13 @@ def test_shared_strings_are_read():
     assert rows[0].values == [1, "Nguyễn Văn An", "Ghi chú chung"]
 
 
+def test_a_part_too_big_unzipped_is_refused_from_the_zip_directory():
+    # 1,7 million shared strings: 40 MB of XML that deflates to 4 MB.
+    content = with_shared_strings(b"<si><t>%d</t></si>" % 1234567 * 1_700_000)
+    assert len(content) < uploads.MAX_UPLOAD_BYTES
+    refused(content, "Một thành phần của tệp Excel khi giải nén vượt quá 16 MB")
+
+
 def test_too_many_shared_strings_are_refused():
     content = with_shared_strings(b"<si><t>a</t></si>" * 300_000)
     refused(content, "Tệp Excel có hơn 500.000 thành phần")
@@ -192,7 +199,7 @@ def test_too_many_shared_strings_are_refused():
 
 @pytest.mark.parametrize("shared", [False, True])
 def test_a_huge_cell_is_refused_before_it_is_read(shared):
-    huge = b"x" * 40_000_000
+    huge = b"x" * 15_000_000  # under the size of one part, far over a cell
     if shared:
         content = with_shared_strings(b"<si><t>" + huge + b"</t></si>")
     else:
