@@ -19,7 +19,7 @@ from budget.models import (
 from training_plan.models import LegalDocument
 from training_plan.text import format_number
 
-MONEY_PATTERN = re.compile(r"^(\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+|\d+)$")
+MONEY_PATTERN = re.compile(r"^([0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}( [0-9]{3})+|[0-9]+)$")
 
 
 class MoneyField(forms.CharField):

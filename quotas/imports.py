@@ -27,6 +27,7 @@ from training_plan import uploads, xlsx
 from training_plan.selectors import people_for_user
 from training_plan.selectors import units as units_in_order
 from training_plan.text import normalise_search
+from training_plan.web import parse_id
 
 MAX_ROWS = 5000
 SHEET_NAME = "Danh sách cử"
@@ -135,8 +136,8 @@ def _parse_months(value, label, errors):
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
+    elif isinstance(value, str) and parse_id(value.strip()) is not None:
+        number = parse_id(value.strip())
     else:
         errors.append(f"{label} “{uploads.excerpt(_text(value))}” phải là số tháng (số nguyên).")
         return None

@@ -35,7 +35,7 @@ from training_plan.access import WRITE_ROLES, require_roles
 from training_plan.history import history_rows
 from training_plan.pagination import DeferredJoinPaginator
 from training_plan.selectors import people_for_user, plan_or_404
-from training_plan.web import error_text
+from training_plan.web import error_text, parse_id, parse_ids
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
 
@@ -313,8 +313,8 @@ def nomination_create(request):
         units = plan_selectors.units()
         unit_code = request.GET.get("unit") or request.POST.get("unit")
         unit = units.filter(code=unit_code).first() if unit_code else None
-        person_pk = request.GET.get("person", "")
-        if unit is None and person_pk.isdigit():
+        person_pk = parse_id(request.GET.get("person", ""))
+        if unit is None and person_pk is not None:
             chosen = people.filter(pk=person_pk).first()
             unit = chosen.organisation if chosen else None
         people = people.filter(organisation=unit) if unit else people.none()
@@ -474,7 +474,7 @@ def nomination_bulk(request):
     if action not in dict(_bulk_actions(request.user)):
         messages.error(request, "Thao tác hàng loạt không hợp lệ với tài khoản của bạn.")
         return redirect(back)
-    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     nominations = list(
         selectors.nominations_for_user(request.user)
         .filter(pk__in=ids)

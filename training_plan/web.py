@@ -1,6 +1,7 @@
 """What every view does the same way: turn a refusal into a message, send a file."""
 
 import io
+import re
 
 from django.http import FileResponse
 
@@ -9,6 +10,21 @@ from training_plan.download_log import download_log_record
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# An id in a query string or form: ASCII digits only (str.isdigit() also accepts “²” and “٣”,
+# which then fail in int() or in the database), short enough for a bigint.
+ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value):
+    """The id a parameter holds, or None."""
+    return int(value) if isinstance(value, str) and ID.fullmatch(value) else None
+
+
+def parse_ids(values):
+    """The ids of a list parameter (`request.POST.getlist("ids")`), the others left out."""
+    return [number for number in map(parse_id, values) if number is not None]
 
 
 def error_text(error):
