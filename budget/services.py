@@ -29,6 +29,7 @@ from courses.selectors import NOT_MANAGER_MESSAGE
 from training_plan.locking import key_for, lock
 from training_plan.models import LegalDocument, Plan
 from training_plan.services import ensure_structure_editable
+from training_plan.text import clean_text, normalise_search
 
 # Lines of these classes follow a change of their norm's rate; finished or cancelled classes
 # keep the rate they were costed at.
@@ -105,6 +106,15 @@ def cost_norm_create(
     _require_norm_editor(actor)
     ensure_structure_editable(plan)
     _whole_dong(rate, "rate")
+    # The plan's lock: the code is free, and a second click finds the norm the first one made.
+    lock(key_for(plan))
+    wanted = normalise_search(clean_text(item))
+    for same in CostNorm.objects.filter(plan=plan).only("item", "unit"):
+        if normalise_search(same.item) == wanted and same.unit == clean_text(unit).strip():
+            raise ValidationError(
+                f"Định mức “{same.item}” ({same.unit}) đã có trong kế hoạch năm {plan.year}: "
+                "sửa định mức đó thay vì thêm định mức trùng."
+            )
     return CostNorm.objects.create(
         plan=plan,
         code=_norm_code(plan, item),
@@ -208,7 +218,7 @@ def _line_values(*, training_class, norm, description, quantity_kind, quantity, 
         raise ValidationError(errors)
     return {
         "norm": norm,
-        "description": description[:255],
+        "description": clean_text(description).strip()[:255],
         "quantity_kind": quantity_kind,
         "quantity": quantity,
         "multiplier": multiplier,
@@ -253,8 +263,15 @@ def budget_line_create(
         rate=rate,
     )
     with transaction.atomic():
-        lock(key_for(training_class))
-        _check_plan_total(_plan_of(training_class), _amount(values))
+        plan_id = _plan_of(training_class)
+        # The class's lock and the plan's (the plan total counts every class's lines).
+        lock(key_for(training_class), f"training_plan.plan:{plan_id}")
+        _check_plan_total(plan_id, _amount(values))
+        if BudgetLine.objects.filter(training_class=training_class, **values).exists():
+            raise ValidationError(
+                "Dòng kinh phí này (cùng nội dung, định mức, số lượng) đã có trong dự toán của "
+                "lớp: sửa dòng đó thay vì thêm dòng trùng."
+            )
         position = (
             BudgetLine.objects.filter(training_class=training_class).aggregate(
                 last=Max("position")
@@ -288,7 +305,9 @@ def budget_line_update(
         multiplier=multiplier,
         rate=rate,
     )
-    _check_plan_total(_plan_of(training_class), _amount(values), without=[line.pk])
+    plan_id = _plan_of(training_class)
+    lock(key_for(training_class), f"training_plan.plan:{plan_id}")
+    _check_plan_total(plan_id, _amount(values), without=[line.pk])
     for field, value in values.items():
         setattr(line, field, value)
     line.save()

@@ -221,8 +221,12 @@ def people_create(rng, units, count, log):
                     professional_level=rng.choice(["Đại học", "Đại học", "Thạc sĩ", "Cao đẳng"]),
                     foreign_language_level=rng.choice(["", "Tiếng Anh B1", "Tiếng Anh A2"]),
                     service_start_date=datetime.date(born.year + rng.randint(22, 30), 9, 1),
+                    # Unique (one person, one record): the person's running number spread
+                    # over 10^8 by a factor prime to it.
                     identity_number=(
-                        f"0510{rng.randrange(10**8):08d}" if rng.random() < 0.6 else ""
+                        f"0510{(made + len(batch)) * 7_919 % 10**8:08d}"
+                        if rng.random() < 0.6
+                        else ""
                     ),
                 )
             )

@@ -28,6 +28,7 @@ from quotas.selectors import LEARNER_STATUSES
 from quotas.services import nomination_set_status
 from training_plan.locking import key_for, lock
 from training_plan.models import Organisation
+from training_plan.text import clean_text
 
 RESULT_CHOICES = {
     "": Nomination.Status.ENROLLED,
@@ -116,6 +117,20 @@ def training_class_create(
     )
     if status not in EDITABLE_STATUSES:
         raise ValidationError({"status": "Trạng thái của lớp mới không hợp lệ."})
+    # The course's lock: the next code is free, and a second click on “Mở lớp” finds the class
+    # the first one opened.
+    lock(key_for(course))
+    same = (
+        TrainingClass.objects.filter(course=course, name=clean_text(name).strip())
+        .filter(start_date=start_date)
+        .exclude(status=TrainingClass.Status.CANCELLED)
+        .first()
+    )
+    if same is not None:
+        raise ValidationError(
+            f"Lớp “{same.name}” khai giảng ngày {same.start_date:%d/%m/%Y} đã được mở "
+            f"(mã {same.code}): không mở thêm lớp trùng."
+        )
     return TrainingClass.objects.create(
         course=course,
         code=_next_code(course),

@@ -459,7 +459,13 @@ class Person(models.Model):
                 condition=models.Q(identity_number="")
                 | models.Q(identity_number__regex=r"^[0-9]{12}$"),
                 name="person_identity_number_12_digits",
-            )
+            ),
+            # One person, one record: an identity number belongs to one person of the province.
+            models.UniqueConstraint(
+                fields=["identity_number"],
+                condition=~models.Q(identity_number=""),
+                name="person_identity_number_unique",
+            ),
         ]
 
     def __str__(self):

@@ -4,9 +4,11 @@ Blocks of this file belong to different areas; keep each in its own section.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from training_plan.locking import key_for, lock
 from training_plan.models import Person, Plan
+from training_plan.text import clean_text, normalise_search
 
 # The person fields users edit, in form order (the form and the services share this list).
 PERSON_FIELDS = [
@@ -44,6 +46,45 @@ def _apply(person, data):
         setattr(person, name, value)
 
 
+def _refuse_duplicate(person):
+    """One person, one record: the same identity number anywhere, or the same name and date of
+    birth in the same unit, is the person already recorded (a double click, a second clerk).
+    Called inside the unit's lock, so two identical requests cannot both pass."""
+    others = Person.objects.exclude(pk=person.pk).select_related("organisation")
+    same = None
+    if person.identity_number:
+        same = others.filter(identity_number=person.identity_number).first()
+    if same is None and person.organisation_id:
+        same = others.filter(
+            organisation_id=person.organisation_id,
+            search_name=normalise_search(clean_text(person.full_name)),
+            date_of_birth=person.date_of_birth,
+        ).first()
+    if same is not None:
+        raise ValidationError(
+            f"{same.full_name} (sinh {same.date_of_birth:%d/%m/%Y}) đã có hồ sơ tại "
+            f"{same.organisation}: không tạo thêm hồ sơ thứ hai."
+        )
+
+
+def _save_unique(person, actor):
+    """Check and save a person as the only record of that person (see `_refuse_duplicate`)."""
+    if person.organisation_id:
+        lock(key_for(person.organisation))
+    _refuse_duplicate(person)
+    person.full_clean()
+    person._history_user = actor
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:
+        # The same identity number saved meanwhile for a person of another unit.
+        raise ValidationError(
+            "Số định danh cá nhân này vừa được lưu cho một hồ sơ khác: "
+            "không tạo thêm hồ sơ thứ hai."
+        ) from error
+
+
 @transaction.atomic
 def person_create(*, actor, data: dict) -> Person:
     """Create a person. A unit user's people always belong to that unit, whatever `data` says."""
@@ -52,9 +93,7 @@ def person_create(*, actor, data: dict) -> Person:
     _apply(person, data)
     if actor.is_unit:
         person.organisation = actor.organisation
-    person.full_clean()
-    person._history_user = actor
-    person.save()
+    _save_unique(person, actor)
     return person
 
 
@@ -74,9 +113,7 @@ def person_update(*, actor, person: Person, data: dict) -> list[str]:
     if not changed:
         return []
     _apply(person, {name: data[name] for name in changed})
-    person.full_clean()
-    person._history_user = actor
-    person.save()
+    _save_unique(person, actor)
     return changed
 
 
