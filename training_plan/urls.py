@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
-from training_plan import views
+from training_plan import accounts, views
 
 urlpatterns = [
     path(
@@ -13,6 +13,38 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The user's own account: password, forgotten password by e-mail, two-step login.
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("account/2fa/", accounts.two_factor, name="two_factor"),
+    path("account/2fa/qr.svg", accounts.two_factor_qr, name="two_factor_qr"),
+    path("account/2fa/verify/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("account/2fa/recovery-codes/", accounts.recovery_codes, name="recovery_codes"),
+    path("account/2fa/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path("plans/", views.plan_list, name="plan_list"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create_view, name="person_create"),
