@@ -1,6 +1,6 @@
 """Excel import of nominations: the template, checks of every row.
 
-A unit downloads the template (`build_template`), fills the first sheet and uploads it.
+A unit downloads the template (`quotas.import_template`), fills the first sheet and uploads it.
 `read_upload` reads it with `training_plan.uploads` (the file checked before openpyxl opens it,
 read-only, only the template's columns, bounded in rows, cell length and time, no formulas).
 `resolve_rows` turns cells into people, courses and quota lines within what the user may see;
@@ -9,21 +9,18 @@ Saving is `quotas.bulk.nomination_import`, which runs `check_rows` again inside 
 locks.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import openpyxl
 from django.db.models import Count, Q
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from courses import eligibility
 from courses.models import EligibilityRule
 from quotas.models import Allocation, Nomination
 from quotas.selectors import plan_courses
 from quotas.services import duplicate_message
-from training_plan import uploads, xlsx
+from training_plan import uploads
 from training_plan.selectors import people_for_user
 from training_plan.selectors import units as units_in_order
 from training_plan.text import normalise_search
@@ -465,102 +462,3 @@ def rows_from_session(data, *, user, plan):
             row.errors.append("Dữ liệu của dòng này không còn hợp lệ: hãy tải tệp lên lại.")
         rows.append(row)
     return rows
-
-
-# The template ----------------------------------------------------------------------------------
-
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="A50F15")
-WIDTHS = [6, 28, 14, 18, 26, 10, 14, 14, 14, 30]
-
-
-def _header(sheet, titles, widths):
-    sheet.append(titles)
-    for index, cell in enumerate(sheet[1], start=0):
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[cell.column_letter].width = widths[index]
-    sheet.freeze_panes = "A2"
-
-
-def build_template(*, user, plan):
-    """The .xlsx template: the sheet to fill, the valid codes of the plan and units, a guide."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_NAME
-    _header(sheet, HEADERS, WIDTHS)
-    for row in range(2, 1002):
-        sheet.cell(row=row, column=COL_DOB + 1).number_format = "DD/MM/YYYY"
-        sheet.cell(row=row, column=COL_ID + 1).number_format = "@"
-
-    codes = workbook.create_sheet(CODES_SHEET)
-    _header(
-        codes,
-        ["Mã khóa", "Mã dòng chỉ tiêu", "Khóa", "Cơ sở đào tạo", "Hệ", "Chỉ tiêu", "Khối"],
-        [10, 16, 60, 40, 16, 12, 28],
-    )
-    for course in plan_courses(plan):
-        code = course.code
-        lines = list(course.quota_lines.all())
-        if not lines:
-            codes.append(
-                [
-                    code,
-                    "",
-                    course.name,
-                    "",
-                    "",
-                    "Theo nhu cầu",
-                    course.program.get_block_display(),
-                ]
-            )
-        for line in lines:
-            codes.append(
-                [
-                    code,
-                    f"{code}-{line.position}",
-                    course.name,
-                    line.institution.name,
-                    line.get_study_mode_display() if line.study_mode else "",
-                    line.planned_count if line.is_capped else "Theo nhu cầu",
-                    course.program.get_block_display(),
-                ]
-            )
-    codes.append([])
-    start = codes.max_row + 1
-    codes.append(["Mã đơn vị", "Tên đơn vị"])
-    for cell in codes[start]:
-        cell.font = Font(bold=True)
-    units = units_in_order()
-    if not user.sees_all_units:
-        units = units.filter(pk=user.organisation_id)
-    for unit in units:
-        codes.append([unit.code, unit.name])
-
-    guide = workbook.create_sheet(GUIDE_SHEET)
-    guide.column_dimensions["A"].width = 110
-    for line in [
-        f"Mẫu nhập danh sách cử cán bộ đi đào tạo, bồi dưỡng — kế hoạch năm {plan.year}",
-        "",
-        f"1. Điền trang “{SHEET_NAME}”, mỗi dòng một người, một khóa; giữ nguyên dòng tiêu đề.",
-        "2. Họ và tên, ngày sinh (dd/mm/yyyy) phải khớp hồ sơ cán bộ; nếu có nhiều người trùng "
-        "họ tên và ngày sinh, ghi số định danh cá nhân (12 chữ số).",
-        "3. Mã đơn vị: để trống khi nhập cho đơn vị mình; Ban Tổ chức ghi mã đơn vị cử.",
-        f"4. Mã khóa và mã dòng chỉ tiêu: xem trang “{CODES_SHEET}” (ví dụ II.1.1 và II.1.1-2). "
-        "Khóa chỉ có một dòng chỉ tiêu thì có thể để trống mã dòng.",
-        "5. Đào tạo sau đại học: ghi thời gian đào tạo và thời gian cam kết phục vụ (tháng).",
-        "6. Chỉ nhập giá trị, không dùng công thức. Tối đa "
-        f"{MAX_ROWS:,} dòng, tệp không quá 5 MB.".replace(",", "."),
-        "7. Sau khi tải lên, hệ thống hiển thị từng dòng và lỗi (nếu có). Chỉ khi mọi dòng hợp "
-        "lệ mới xác nhận được; tất cả các dòng được lưu cùng lúc, hoặc không dòng nào.",
-    ]:
-        guide.append([line])
-    guide["A1"].font = Font(bold=True, size=13)
-    for row in codes.iter_rows():
-        xlsx.quote_formula_like(row)
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

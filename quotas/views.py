@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import eligibility
-from quotas import bulk, imports, rules, selectors, services
+from quotas import bulk, import_template, imports, rules, selectors, services
 from quotas.allocations import allocation_move, allocation_set
 from quotas.forms import (
     AllocationMoveForm,
@@ -524,7 +524,7 @@ def nomination_import_template(request):
     if empty:
         return empty
     plan = _plan(request, plans)
-    content = imports.build_template(user=request.user, plan=plan)
+    content = import_template.build_template(user=request.user, plan=plan)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
