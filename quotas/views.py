@@ -3,7 +3,7 @@
 import secrets
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,23 +32,15 @@ from quotas.selectors import (
     quota_line_for_year,
 )
 from training_plan import selectors as plan_selectors
-from training_plan.access import WRITE_ROLES, require_roles
+from training_plan.access import check_perm, require_perm
 from training_plan.history import history_rows
 from training_plan.models import Organisation
 from training_plan.pagination import DeferredJoinPaginator
+from training_plan.rules import scope_to_user
 from training_plan.selectors import people_for_user, plan_or_404
 from training_plan.web import error_text
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
-
-
-def _require_allocator(user, course):
-    """BTC allocates the Party block, SNV the State block; everyone else only reads (403)."""
-    if not user.reviews_block(course.program.block):
-        raise PermissionDenied(
-            "Chỉ Ban Tổ chức Tỉnh ủy (khối Đảng) và Sở Nội vụ (khối Nhà nước) được phân bổ "
-            "chỉ tiêu."
-        )
 
 
 def allocation_home(request):
@@ -67,7 +59,7 @@ def allocation_overview_view(request, year):
         {
             "plan": plan,
             "courses": courses,
-            "show_totals": request.user.sees_all_units,
+            "show_totals": request.user.has_perm("training_plan.view_every_unit"),
             "totals": {
                 name: sum(getattr(c, name) for c in courses)
                 for name in ("planned", "allocated", "unallocated", "held", "free")
@@ -83,9 +75,7 @@ def allocation_course(request, year, pk):
     units = allocation_units()
     names = {unit.pk: unit.short_name or unit.name for unit in units}
     labels = {line.pk: line.place for line in lines}
-    records = Allocation.history.filter(quota_line__course=course)
-    if not user.sees_all_units:
-        records = records.filter(unit_id=user.organisation_id)
+    records = scope_to_user(Allocation.history.filter(quota_line__course=course), user, "unit_id")
     history = history_rows(
         records,
         label=lambda r: f"{names.get(r.unit_id, '—')} · {labels.get(r.quota_line_id, '—')}",
@@ -100,8 +90,8 @@ def allocation_course(request, year, pk):
             "usages": allocation_usage(lines, user=user),
             "demand_lines": [line for line in lines if not line.is_capped],
             "units": units,
-            "can_allocate": user.reviews_block(course.program.block),
-            "show_totals": user.sees_all_units,
+            "can_allocate": user.has_perm("quotas.change_allocation", course),
+            "show_totals": user.has_perm("training_plan.view_every_unit"),
             "history": history,
             "focus_line": request.GET.get("line", ""),
         },
@@ -122,7 +112,7 @@ def _refused(request, line, text):
 @require_POST
 def allocation_set_view(request, year, pk):
     line = quota_line_for_year(year, pk)
-    _require_allocator(request.user, line.course)
+    check_perm(request.user, "quotas.change_allocation", line)
     form = AllocationSetForm(request.POST)
     if not form.is_valid():
         return _refused(request, line, form_errors_text(form))
@@ -141,7 +131,7 @@ def allocation_set_view(request, year, pk):
 @require_POST
 def allocation_move_view(request, year, pk):
     line = quota_line_for_year(year, pk)
-    _require_allocator(request.user, line.course)
+    check_perm(request.user, "quotas.change_allocation", line)
     form = AllocationMoveForm(request.POST)
     if not form.is_valid():
         return _refused(request, line, form_errors_text(form))
@@ -209,12 +199,7 @@ def _plans_or_none(request):
 
 
 def _bulk_actions(user):
-    actions = []
-    if rules.may_create_nominations(user):
-        actions.append("submit")
-    if user.is_superuser or user.is_btc or user.is_snv:
-        actions += ["verify", "approve"]
-    return [(action, BULK_LABELS[action]) for action in actions]
+    return [(action, BULK_LABELS[action]) for action in rules.bulk_actions(user)]
 
 
 @require_GET
@@ -249,7 +234,6 @@ def nomination_list(request):
             "page": page,
             "query": query.urlencode(),
             "bulk_actions": _bulk_actions(request.user),
-            "may_create": rules.may_create_nominations(request.user),
             "list_url": request.get_full_path(),
         },
     )
@@ -300,12 +284,10 @@ def _rules_by_course(courses, plan):
     return [(course, course.code, rules[course.pk]) for course in courses if course.pk in rules]
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.add_nomination")
 def nomination_create(request):
     user = request.user
-    if not rules.may_create_nominations(user):
-        raise PermissionDenied("Tài khoản của bạn không được lập hồ sơ cử đi học.")
     plans, empty = _plans_or_none(request)
     if empty:
         return empty
@@ -313,7 +295,7 @@ def nomination_create(request):
     courses = selectors.plan_courses(plan)
     people = people_for_user(user).order_by("sort_key", "id")
     units, unit = None, None
-    if user.sees_all_units:
+    if user.has_perm("training_plan.view_every_unit"):
         # BTC first picks a unit, then one of its people (a province has tens of thousands).
         units = Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("name")
         unit_code = request.GET.get("unit") or request.POST.get("unit")
@@ -370,8 +352,8 @@ def nomination_create(request):
     )
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.act_on_nominations")
 def nomination_edit(request, pk):
     nomination = selectors.nomination_for_user(request.user, pk)
     refusal = rules.action_refusal(request.user, nomination, "edit")
@@ -432,8 +414,8 @@ def _run_action(request, nomination, action, kwargs):
     return True
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.act_on_nominations")
 def nomination_action(request, pk, action):
     if action not in ACTION_SERVICES:
         raise Http404("Không có thao tác này.")
@@ -471,8 +453,8 @@ def _safe_next(request, fallback):
     return fallback
 
 
-@require_roles(*WRITE_ROLES)
 @require_POST
+@require_perm("quotas.act_on_nominations")
 def nomination_bulk(request):
     back = _safe_next(request, reverse("nomination_list"))
     action = request.POST.get("action", "")
@@ -516,15 +498,9 @@ def nomination_bulk(request):
 # Excel import ---------------------------------------------------------------------------------
 
 
-def _import_allowed(user):
-    if not rules.may_create_nominations(user):
-        raise PermissionDenied("Tài khoản của bạn không được nhập danh sách cử đi học.")
-
-
-@require_roles(*WRITE_ROLES)
 @require_GET
+@require_perm("quotas.add_nomination")
 def nomination_import_template(request):
-    _import_allowed(request.user)
     plans, empty = _plans_or_none(request)
     if empty:
         return empty
@@ -540,10 +516,9 @@ def nomination_import_template(request):
     return response
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.add_nomination")
 def nomination_import(request):
-    _import_allowed(request.user)
     plans, empty = _plans_or_none(request)
     if empty:
         return empty
@@ -574,10 +549,9 @@ def nomination_import(request):
     return render(request, "quotas/nomination_import.html", context)
 
 
-@require_roles(*WRITE_ROLES)
 @require_POST
+@require_perm("quotas.add_nomination")
 def nomination_import_confirm(request):
-    _import_allowed(request.user)
     stored = request.session.get(IMPORT_SESSION_KEY)
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(

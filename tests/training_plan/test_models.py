@@ -56,9 +56,3 @@ def test_masked_identity_number(plan_2021):
 def test_unit_user_needs_an_organisation(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user("x", password="p", role=User.Role.UNIT)
-
-
-def test_reviewer_of_each_block(btc_user, snv_user, unit_a_user):
-    assert btc_user.reviews_block("party") and not btc_user.reviews_block("state")
-    assert snv_user.reviews_block("state") and not snv_user.reviews_block("party")
-    assert not unit_a_user.reviews_block("party")
