@@ -204,6 +204,7 @@ def setup_django(env):
 
 def sessions():
     """A session cookie per role, written with the session engine (no login form needed)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -214,7 +215,7 @@ def sessions():
         user = User.objects.get(username=username)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the model backend
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         cookies[username] = store.session_key

@@ -21,7 +21,7 @@ from courses.models import TrainingClass
 from courses.selectors import manageable_courses
 from quotas import classes as class_services
 from quotas import selectors as quota_selectors
-from training_plan.access import STAFF_ROLES, require_roles
+from training_plan.access import require_perm
 from training_plan.models import Block
 from training_plan.pagination import DeferredJoinPaginator
 from training_plan.selectors import latest_plan, plan_or_404
@@ -63,13 +63,12 @@ def class_list(request, year):
             "status": status,
             "blocks": Block.choices,
             "statuses": TrainingClass.Status.choices,
-            "can_open": request.user.is_superuser
-            or any(request.user.reviews_block(b) for b in Block.values),
+            "can_open": request.user.has_perm("courses.open_class"),
         },
     )
 
 
-@require_roles(*STAFF_ROLES)
+@require_perm("courses.open_class")
 def class_create(request, year):
     plan = plan_or_404(year)
     courses = manageable_courses(request.user, plan)
@@ -96,7 +95,7 @@ def class_create(request, year):
 def class_detail(request, pk):
     training_class = budget_selectors.training_class_for_user(request.user, pk)
     plan = training_class.course.program.section.plan
-    can_manage = request.user.reviews_block(training_class.block)
+    can_manage = request.user.has_perm("courses.manage_class", training_class)
     learners = Paginator(
         quota_selectors.class_learners(training_class, request.user), LEARNER_PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -119,7 +118,6 @@ def class_detail(request, pk):
     return render(request, "budget/class_detail.html", context)
 
 
-@require_roles(*STAFF_ROLES)
 def class_edit(request, pk):
     training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
@@ -147,7 +145,6 @@ def class_edit(request, pk):
 
 
 @require_POST
-@require_roles(*STAFF_ROLES)
 def class_enrol(request, pk):
     training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     single = request.POST.get("single")
@@ -170,7 +167,6 @@ def class_enrol(request, pk):
 
 
 @require_POST
-@require_roles(*STAFF_ROLES)
 def class_unenrol(request, pk, nomination_pk):
     training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     try:
@@ -187,7 +183,6 @@ def class_unenrol(request, pk, nomination_pk):
     return redirect("class_detail", pk=pk)
 
 
-@require_roles(*STAFF_ROLES)
 def class_results(request, pk):
     training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan
@@ -216,7 +211,6 @@ def class_results(request, pk):
     )
 
 
-@require_roles(*STAFF_ROLES)
 def class_cancel(request, pk):
     training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
     plan = training_class.course.program.section.plan

@@ -8,17 +8,17 @@ Excel exports all use it. Cancelled classes are left out: they will not spend mo
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from budget.models import BudgetBlock, BudgetLine, CostNorm
 from courses.models import Course, TrainingClass
-from courses.selectors import CLASS_ORDER, NOT_MANAGER_MESSAGE
+from courses.selectors import CLASS_ORDER
 from quotas.models import Nomination
 from quotas.selectors import class_learner_count_expression, learner_counts, learner_status_counts
 from training_plan.models import Block
+from training_plan.rules import check_perm
 
 
 @dataclass
@@ -193,8 +193,8 @@ def budget_lines_of_class(training_class):
 
 
 def budget_line_for_user(user, pk, *, write=False):
-    """A budget line, or 404; with `write`, 403 unless the user manages the class's block."""
-    from django.core.exceptions import PermissionDenied
+    """A budget line, or 404; with `write`, 403 unless the user may change it
+    (`budget.change_budgetline`: the manager of the class's block)."""
     from django.http import Http404
 
     line = (
@@ -204,8 +204,8 @@ def budget_line_for_user(user, pk, *, write=False):
     )
     if line is None:
         raise Http404("Không tìm thấy dòng dự toán.")
-    if write and not user.reviews_block(line.training_class.block):
-        raise PermissionDenied(NOT_MANAGER_MESSAGE)
+    if write:
+        check_perm(user, "budget.change_budgetline", line)
     return line
 
 
@@ -305,8 +305,8 @@ def classes_for_plan(plan):
 
 
 def training_class_for_user(user, pk, *, write=False):
-    """One class, or 404; with `write`, 403 unless the user manages the class's block
-    (BTC the Party block, SNV the State block)."""
+    """One class, or 404; with `write`, 403 unless the user manages it (`courses.manage_class`:
+    BTC the Party block, SNV the State block)."""
     training_class = (
         TrainingClass.objects.select_related("course__program__section__plan", "institution")
         .annotate(
@@ -317,6 +317,6 @@ def training_class_for_user(user, pk, *, write=False):
     )
     if training_class is None:
         raise Http404("Không tìm thấy lớp.")
-    if write and not user.reviews_block(training_class.block):
-        raise PermissionDenied(NOT_MANAGER_MESSAGE)
+    if write:
+        check_perm(user, "courses.manage_class", training_class)
     return training_class

@@ -5,7 +5,7 @@ Norms are part of the plan's structure (read-only once the plan is issued); budg
 to classes and go on after issuing.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.text import slugify
@@ -25,9 +25,9 @@ from budget.models import (
     CostNorm,
 )
 from courses.models import TrainingClass
-from courses.selectors import NOT_MANAGER_MESSAGE
 from training_plan.locking import key_for, lock
 from training_plan.models import LegalDocument, Plan
+from training_plan.rules import check_perm
 from training_plan.services import ensure_structure_editable
 from training_plan.text import clean_text, normalise_search
 
@@ -41,13 +41,11 @@ REPRICED_CLASS_STATUSES = (
 
 
 def _require_norm_editor(actor):
-    if not (actor.is_superuser or actor.is_btc or actor.is_snv):
-        raise PermissionDenied("Chỉ Ban Tổ chức Tỉnh ủy và Sở Nội vụ được sửa định mức chi.")
+    check_perm(actor, "budget.change_costnorm")
 
 
 def _require_class_manager(actor, training_class):
-    if not actor.reviews_block(training_class.block):
-        raise PermissionDenied(NOT_MANAGER_MESSAGE)
+    check_perm(actor, "budget.change_budgetline", training_class)
 
 
 def _whole_dong(value, field):

@@ -2,7 +2,7 @@
 review) and the plan's life-cycle actions (check, issue, copy to the next year)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,14 +10,11 @@ from django.views.decorators.http import require_POST
 from budget import selectors, services
 from budget.forms import BudgetLineForm, CostNormForm
 from budget.selectors import training_class_for_user
-from training_plan.access import require_roles
-from training_plan.models import Block, User
+from training_plan.access import check_perm, require_perm
+from training_plan.models import Block
 from training_plan.selectors import latest_plan, plan_or_404
 from training_plan.text import format_money
 from training_plan.web import error_text
-
-READ_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.LEADERSHIP)
-NORM_EDITORS = (User.Role.BTC, User.Role.SNV)
 
 
 def _latest(name):
@@ -47,7 +44,7 @@ def budget_appendix(request, year):
     return render(request, "budget/appendix.html", {"plan": plan, "appendix": appendix})
 
 
-@require_roles(*READ_ROLES)
+@require_perm("budget.view_block_review")
 def block_review(request, year, block):
     if block not in Block.values:
         raise Http404("Không có khối kinh phí này.")
@@ -60,7 +57,7 @@ def block_review(request, year, block):
             "plan": plan,
             "block": block,
             "block_label": Block(block).label,
-            "can_manage": request.user.reviews_block(block),
+            "can_manage": request.user.has_perm("training_plan.manage_block", block),
             **review,
         },
     )
@@ -71,13 +68,10 @@ def block_review(request, year, block):
 
 def cost_norm_list(request, year):
     plan = plan_or_404(year)
-    can_edit = (
-        request.user.is_superuser or request.user.role in NORM_EDITORS
-    ) and plan.is_structure_editable
+    can_edit = request.user.has_perm("budget.change_costnorm") and plan.is_structure_editable
     form = CostNormForm(request.POST or None) if can_edit else None
     if request.method == "POST":
-        if not (request.user.is_superuser or request.user.role in NORM_EDITORS):
-            raise PermissionDenied("Chỉ Ban Tổ chức Tỉnh ủy và Sở Nội vụ được sửa định mức chi.")
+        check_perm(request.user, "budget.change_costnorm")
         if form is None:
             messages.error(request, f"Kế hoạch năm {plan.year} đã ban hành: định mức chỉ để xem.")
             return redirect("cost_norm_list", year=year)
@@ -101,9 +95,9 @@ def cost_norm_list(request, year):
     )
 
 
-@require_roles(*NORM_EDITORS)
 def cost_norm_edit(request, pk):
     norm = selectors.cost_norm_for_user(request.user, pk)
+    check_perm(request.user, "budget.change_costnorm", norm)
     form = CostNormForm(request.POST or None, initial=CostNormForm.initial_for(norm))
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,9 +116,9 @@ def cost_norm_edit(request, pk):
 
 
 @require_POST
-@require_roles(*NORM_EDITORS)
 def cost_norm_delete(request, pk):
     norm = selectors.cost_norm_for_user(request.user, pk)
+    check_perm(request.user, "budget.change_costnorm", norm)
     try:
         services.cost_norm_delete(norm=norm, actor=request.user)
     except ValidationError as error:
@@ -148,9 +142,9 @@ def _line_form_data(form):
     }
 
 
-@require_roles(*NORM_EDITORS)
 def budget_line_create(request, pk):
-    training_class = training_class_for_user(request.user, pk, write=True)
+    training_class = training_class_for_user(request.user, pk)
+    check_perm(request.user, "budget.change_budgetline", training_class)
     plan = training_class.course.program.section.plan
     form = BudgetLineForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -172,7 +166,6 @@ def budget_line_create(request, pk):
     )
 
 
-@require_roles(*NORM_EDITORS)
 def budget_line_edit(request, pk):
     line = selectors.budget_line_for_user(request.user, pk, write=True)
     training_class = line.training_class
@@ -194,7 +187,6 @@ def budget_line_edit(request, pk):
 
 
 @require_POST
-@require_roles(*NORM_EDITORS)
 def budget_line_delete(request, pk):
     line = selectors.budget_line_for_user(request.user, pk, write=True)
     try:

@@ -1,12 +1,7 @@
 """Scoped reads of classes and their learners; every class view goes through these."""
 
 from courses.models import Course
-from training_plan.models import Block
-
-NOT_MANAGER_MESSAGE = (
-    "Chỉ Ban Tổ chức Tỉnh ủy (khối Đảng) hoặc Sở Nội vụ (khối Nhà nước) được thay đổi lớp này."
-)
-
+from training_plan.rules import managed_blocks
 
 # Classes in the plan's order: section, program, course, then by start date.
 CLASS_ORDER = [
@@ -19,9 +14,7 @@ CLASS_ORDER = [
 
 
 def manageable_courses(user, plan):
-    """Courses of a plan for which the user may open classes."""
+    """Courses of a plan for which the user may open classes (`courses.open_class`): those of
+    the blocks the user acts on."""
     courses = Course.objects.filter(program__section__plan=plan).select_related("program__section")
-    if user.is_superuser:
-        return courses
-    blocks = [block for block in Block.values if user.reviews_block(block)]
-    return courses.filter(program__block__in=blocks)
+    return courses.filter(program__block__in=managed_blocks(user))

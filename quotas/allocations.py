@@ -14,7 +14,7 @@ from training_plan.models import Organisation, Plan
 
 def _check_allocator(actor, quota_line):
     """BTC allocates Party-block lines, SNV State-block lines; nobody else."""
-    if not actor.reviews_block(quota_line.course.program.block):
+    if not actor.has_perm("quotas.change_allocation", quota_line):
         raise PermissionDenied("Tài khoản của bạn không được phân bổ chỉ tiêu của khối này.")
 
 

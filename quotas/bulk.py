@@ -10,9 +10,8 @@ from simple_history.utils import bulk_create_with_history
 
 from quotas import imports
 from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
-from quotas.rules import acts_for_unit, may_create_nominations
+from quotas.rules import NOT_A_NOMINATOR, create_refusal
 from quotas.services import (
-    OWN_UNIT_ONLY,
     NominationRefused,
     line_refusal,
     nomination_approve,
@@ -84,8 +83,8 @@ def nomination_import(*, actor, plan, rows, submit: bool = False) -> list:
     taken seats since the preview). With `submit`, each nomination is also submitted.
     """
 
-    if not may_create_nominations(actor):
-        raise NominationRefused("Tài khoản của bạn không được lập hồ sơ cử đi học.")
+    if not actor.has_perm("quotas.add_nomination"):
+        raise NominationRefused(NOT_A_NOMINATOR)
     for row in rows:
         row.errors, row.warnings = list(row.errors), []
     capped = {
@@ -128,30 +127,26 @@ def _insert_imported(*, actor, plan, rows, submit):
     status = S.SUBMITTED if submit else S.DRAFT
     nominations = []
     for row in rows:
-        if acts_for_unit(actor, row.person.organisation_id):
-            refusal = line_refusal(
-                row.course, row.quota_line, course_has_lines=row.course.pk in courses_with_lines
-            )
-        else:
-            refusal = OWN_UNIT_ONLY
+        nomination = Nomination(
+            person=row.person,
+            course=row.course,
+            quota_line=row.quota_line,
+            unit_id=row.person.organisation_id,
+            status=status,
+            training_months=row.training_months,
+            commitment_months=row.commitment_months,
+            eligibility_notes=row.report.to_notes(),
+            note=row.note,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        refusal = create_refusal(actor, nomination) or line_refusal(
+            row.course, row.quota_line, course_has_lines=row.course.pk in courses_with_lines
+        )
         if refusal:
             raise NominationRefused(f"Dòng {row.number}: {refusal}")
-        nominations.append(
-            Nomination(
-                person=row.person,
-                course=row.course,
-                quota_line=row.quota_line,
-                unit_id=row.person.organisation_id,
-                status=status,
-                training_months=row.training_months,
-                commitment_months=row.commitment_months,
-                eligibility_notes=row.report.to_notes(),
-                note=row.note,
-                created_by=actor,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        nominations.append(nomination)
     try:
         with transaction.atomic():
             bulk_create_with_history(

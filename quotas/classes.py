@@ -1,14 +1,14 @@
 """Writes of classes: open and change a class, enrol learners, record results, cancel.
 
-Who may write: BTC for classes of Party-block courses, SNV for State-block courses
-(`User.reviews_block`). Views check it first; the services check it again so that no other
-caller can skip it. Every status change of a nomination goes through
+Who may write: BTC for classes of Party-block courses, SNV for State-block courses (the
+permissions `courses.open_class` and `courses.manage_class`). Views check it first; the services
+check it again so that no other caller can skip it. Every status change of a nomination goes through
 `quotas.services.nomination_set_status`, which records the transition.
 """
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from courses.models import (
@@ -22,12 +22,12 @@ from courses.models import (
     StudyMode,
     TrainingClass,
 )
-from courses.selectors import NOT_MANAGER_MESSAGE
 from quotas.models import Nomination
 from quotas.selectors import LEARNER_STATUSES
 from quotas.services import nomination_set_status
 from training_plan.locking import key_for, lock
 from training_plan.models import Organisation
+from training_plan.rules import check_perm
 from training_plan.text import clean_text
 
 RESULT_CHOICES = {
@@ -37,9 +37,8 @@ RESULT_CHOICES = {
 }
 
 
-def _require_manager(actor, block):
-    if not actor.reviews_block(block):
-        raise PermissionDenied(NOT_MANAGER_MESSAGE)
+def _require_manager(actor, training_class):
+    check_perm(actor, "courses.manage_class", training_class)
 
 
 # A class of the plan of year Y opens from Y - 1 (preparation) to Y + 1 (carried over) and lasts
@@ -106,7 +105,7 @@ def training_class_create(
     note: str = "",
 ) -> TrainingClass:
     """Open a class of a course; the code is given automatically (lop-1, lop-2 …)."""
-    _require_manager(actor, course.block)
+    check_perm(actor, "courses.open_class", course)
     _validate_class_fields(
         plan_year=course.program.section.plan.year,
         start_date=start_date,
@@ -165,7 +164,7 @@ CLASS_FIELDS = (
 
 def training_class_update(*, training_class: TrainingClass, actor, **changes) -> TrainingClass:
     """Change a class; the capacity cannot drop below the learners already in it."""
-    _require_manager(actor, training_class.block)
+    _require_manager(actor, training_class)
     unknown = set(changes) - set(CLASS_FIELDS)
     if unknown:
         raise TypeError(f"training_class_update() got unexpected fields {sorted(unknown)}")
@@ -205,7 +204,7 @@ def class_enrol(*, training_class: TrainingClass, nomination_ids, actor) -> int:
 
     The class's lock is taken first and the places are counted inside it, so concurrent
     enrolments never exceed the capacity."""
-    _require_manager(actor, training_class.block)
+    _require_manager(actor, training_class)
     ids = sorted({int(pk) for pk in nomination_ids})
     if not ids:
         raise ValidationError("Chưa chọn học viên nào để xếp lớp.")
@@ -259,7 +258,7 @@ def class_enrol(*, training_class: TrainingClass, nomination_ids, actor) -> int:
 @transaction.atomic
 def class_unenrol(*, training_class: TrainingClass, nomination_id: int, actor) -> Nomination:
     """Take one learner out of a class (back to approved), before any result is recorded."""
-    _require_manager(actor, training_class.block)
+    _require_manager(actor, training_class)
     lock(key_for(training_class))
     nomination = (
         Nomination.objects.select_for_update(of=("self",))
@@ -289,7 +288,7 @@ def class_record_results(*, training_class: TrainingClass, results: dict, actor)
     """Record results: {nomination id: (result, reason)} with result "completed",
     "not_completed" or "" (no result yet). A learner who did not complete needs a reason.
     Returns how many learners changed."""
-    _require_manager(actor, training_class.block)
+    _require_manager(actor, training_class)
     current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
     if current.status not in RESULT_STATUSES:
         raise ValidationError(
@@ -334,7 +333,7 @@ def class_record_results(*, training_class: TrainingClass, results: dict, actor)
 def class_cancel(*, training_class: TrainingClass, actor, reason: str = "") -> int:
     """Cancel a class: its learners go back to “approved” (no class) to be enrolled elsewhere.
     Refused once a learner has a result. Returns how many learners went back."""
-    _require_manager(actor, training_class.block)
+    _require_manager(actor, training_class)
     with transaction.atomic():
         lock(key_for(training_class))
         current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)

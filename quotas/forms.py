@@ -264,7 +264,7 @@ class NominationFilterForm(forms.Form):
             .order_by("program__section__position", "program__position", "position")
         )
         self.fields["course"].label_from_instance = lambda c: f"{c.code} {c.name}"
-        if user.sees_all_units:
+        if user.has_perm("training_plan.view_every_unit"):
             self.fields["unit"].queryset = units()
         else:
             del self.fields["unit"]

@@ -18,6 +18,7 @@ from quotas.imports import (
 )
 from quotas.selectors import plan_courses
 from training_plan import xlsx
+from training_plan.rules import scope_to_user
 from training_plan.selectors import units as units_in_order
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -87,9 +88,7 @@ def build_template(*, user, plan):
     codes.append(["Mã đơn vị", "Tên đơn vị"])
     for cell in codes[start]:
         cell.font = Font(bold=True)
-    units = units_in_order()
-    if not user.sees_all_units:
-        units = units.filter(pk=user.organisation_id)
+    units = scope_to_user(units_in_order(), user, "pk")
     for unit in units:
         codes.append([unit.code, unit.name])
 

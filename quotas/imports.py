@@ -18,9 +18,11 @@ from django.db.models import Count, Q
 from courses import eligibility
 from courses.models import EligibilityRule
 from quotas.models import Allocation, Nomination
+from quotas.rules import create_refusal
 from quotas.selectors import plan_courses
 from quotas.services import duplicate_message
 from training_plan import uploads
+from training_plan.rules import EVERY_UNIT, scope_to_user, unit_scope
 from training_plan.selectors import people_for_user
 from training_plan.selectors import units as units_in_order
 from training_plan.text import normalise_search
@@ -202,11 +204,10 @@ class _Catalogue:
             self.courses[code] = course
             for line in course.quota_lines.all():
                 self.lines[f"{code}-{line.position}"] = line
-        units = units_in_order()
-        if not user.sees_all_units:
-            units = units.filter(pk=user.organisation_id)
+        units = scope_to_user(units_in_order(), user, "pk")
         self.units = {unit.code.upper(): unit for unit in units}
-        self.own_unit = user.organisation if user.is_unit else None
+        # Users who read only their own unit import for it without a unit code.
+        self.own_unit = None if unit_scope(user) in (EVERY_UNIT, None) else user.organisation
 
 
 def _resolve_target(row, catalogue):
@@ -328,7 +329,19 @@ def resolve_rows(raw_rows, *, user, plan):
         _resolve_target(row, catalogue)
         unit = _resolve_unit(row, catalogue)
         _resolve_person(row, unit, candidates)
+        _check_nominator(row, user)
     return rows
+
+
+def _check_nominator(row, user):
+    """The user acts for the row's unit on this course (BTC only in the Party block)."""
+    if row.person is None or row.course is None:
+        return
+    refusal = create_refusal(
+        user, Nomination(person=row.person, course=row.course, unit_id=row.person.organisation_id)
+    )
+    if refusal:
+        row.errors.append(refusal)
 
 
 def check_rows(rows, *, plan):

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from courses.models import Course, StudyMode, TrainingClass
 from training_plan.models import Organisation, Person
+from training_plan.rules import scope_to_user
 from training_plan.text import format_number
 
 # Seats of one allocation and months of a nomination: what the domain allows, far below the
@@ -108,12 +109,9 @@ class Allocation(models.Model):
 
 class NominationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Nominations the user may read: all for BTC, SNV and leadership; a unit its own."""
-        if user.sees_all_units:
-            return self
-        if user.organisation_id is None:
-            return self.none()
-        return self.filter(unit_id=user.organisation_id)
+        """Nominations the user may read (`quotas.view_nomination`): all for BTC, SNV,
+        leadership and administrators; a unit its own."""
+        return scope_to_user(self, user, "unit_id")
 
 
 class Nomination(models.Model):

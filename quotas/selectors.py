@@ -9,6 +9,7 @@ from django.http import Http404
 from courses.models import Course, Program, ProgramInstitution
 from quotas.models import Allocation, Nomination, QuotaLine
 from training_plan.models import Organisation, Plan, Section
+from training_plan.rules import EVERY_UNIT, scope_to_user, unit_scope
 from training_plan.text import normalise_search
 
 
@@ -115,9 +116,9 @@ def allocation_usage(lines, *, user):
             rows[key] = UnitUsage(unit=unit)
         rows[key].held = item["n"]
         usage[item["quota_line_id"]].held += item["n"]
-    visible_unit = None if user.sees_all_units else user.organisation_id
+    scope = unit_scope(user)
     for (line_id, unit_id), row in rows.items():
-        if user.sees_all_units or unit_id == visible_unit:
+        if scope == EVERY_UNIT or unit_id == scope:
             usage[line_id].rows.append(row)
     for line_usage in usage.values():
         line_usage.rows.sort(key=lambda row: (row.unit.sort_key, row.unit.pk))
@@ -164,11 +165,8 @@ def allocation_overview(plan, *, user):
         )
         for course in courses
     }
-    allocations = Allocation.objects.filter(quota_line__in=capped)
-    held = seat_holding_nominations().filter(quota_line__in=capped)
-    if not user.sees_all_units:
-        allocations = allocations.filter(unit_id=user.organisation_id)
-        held = held.filter(unit_id=user.organisation_id)
+    allocations = scope_to_user(Allocation.objects.filter(quota_line__in=capped), user, "unit_id")
+    held = scope_to_user(seat_holding_nominations().filter(quota_line__in=capped), user, "unit_id")
     for item in allocations.values("quota_line__course_id").annotate(n=Sum("count")).order_by():
         usage[item["quota_line__course_id"]].allocated = item["n"] or 0
     for item in held.values("quota_line__course_id").annotate(n=Count("id")).order_by():
@@ -294,17 +292,14 @@ def class_learner_count_expression():
 def class_learners(training_class, user):
     """Learners of a class the user may see, sorted the Vietnamese way (given name first).
 
-    A unit sees only the learners it sent; BTC, SNV and leadership see all."""
-    learners = (
-        Nomination.objects.filter(training_class=training_class, status__in=LEARNER_STATUSES)
+    A unit sees only the learners it sent; BTC, SNV and leadership see all
+    (`Nomination.objects.visible_to`)."""
+    return (
+        Nomination.objects.visible_to(user)
+        .filter(training_class=training_class, status__in=LEARNER_STATUSES)
         .select_related("person", "unit")
         .order_by("person__sort_key", "pk")
     )
-    if user.sees_all_units:
-        return learners
-    if user.organisation_id is None:
-        return learners.none()
-    return learners.filter(unit_id=user.organisation_id)
 
 
 def enrolment_candidates(training_class):

@@ -17,7 +17,7 @@ from quotas.models import (
     QuotaLine,
     status_label,
 )
-from quotas.rules import action_refusal, acts_for_unit, may_create_nominations
+from quotas.rules import action_refusal, create_refusal
 from training_plan.locking import LockTimeout, key_for, lock
 from training_plan.models import Plan
 
@@ -88,6 +88,7 @@ class NominationRefused(ValidationError):
 
 
 def _require(user, nomination, action):
+    """The action's permission (`quotas.rules`), then its status rules; the reason if not."""
     refusal = action_refusal(user, nomination, action)
     if refusal:
         raise NominationRefused(refusal)
@@ -265,9 +266,6 @@ def duplicate_message(person, course, existing=None):
     )
 
 
-OWN_UNIT_ONLY = "Đơn vị chỉ được cử cán bộ của đơn vị mình."
-
-
 def refuse_closed_plan(plan):
     if plan.status == Plan.Status.CLOSED:
         raise NominationRefused(f"Kế hoạch năm {plan.year} đã kết thúc, không nhận hồ sơ mới.")
@@ -317,14 +315,6 @@ def _check_months(training_months, commitment_months):
 def _prepare(*, actor, person, course, quota_line, training_months, commitment_months, note):
     """An unsaved, checked draft (raises NominationRefused)."""
     _check_months(training_months, commitment_months)
-    if not may_create_nominations(actor):
-        raise NominationRefused("Tài khoản của bạn không được lập hồ sơ cử đi học.")
-    if not acts_for_unit(actor, person.organisation_id):
-        raise NominationRefused(OWN_UNIT_ONLY)
-    _validate_target(course, quota_line)
-    existing = _live_duplicate(person, course)
-    if existing is not None:
-        raise NominationRefused(duplicate_message(person, course, existing))
     nomination = Nomination(
         person=person,
         course=course,
@@ -335,6 +325,13 @@ def _prepare(*, actor, person, course, quota_line, training_months, commitment_m
         note=note,
         created_by=actor,
     )
+    refusal = create_refusal(actor, nomination)
+    if refusal:
+        raise NominationRefused(refusal)
+    _validate_target(course, quota_line)
+    existing = _live_duplicate(person, course)
+    if existing is not None:
+        raise NominationRefused(duplicate_message(person, course, existing))
     return nomination
 
 

@@ -3,7 +3,7 @@
 import secrets
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,22 +31,14 @@ from quotas.selectors import (
     quota_line_for_year,
 )
 from training_plan import selectors as plan_selectors
-from training_plan.access import WRITE_ROLES, require_roles
+from training_plan.access import check_perm, require_perm
 from training_plan.history import history_rows
 from training_plan.pagination import DeferredJoinPaginator
+from training_plan.rules import scope_to_user
 from training_plan.selectors import people_for_user, plan_or_404
 from training_plan.web import error_text, parse_id, parse_ids
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
-
-
-def _require_allocator(user, course):
-    """BTC allocates the Party block, SNV the State block; everyone else only reads (403)."""
-    if not user.reviews_block(course.program.block):
-        raise PermissionDenied(
-            "Chỉ Ban Tổ chức Tỉnh ủy (khối Đảng) và Sở Nội vụ (khối Nhà nước) được phân bổ "
-            "chỉ tiêu."
-        )
 
 
 def allocation_home(request):
@@ -65,7 +57,7 @@ def allocation_overview_view(request, year):
         {
             "plan": plan,
             "courses": courses,
-            "show_totals": request.user.sees_all_units,
+            "show_totals": request.user.has_perm("training_plan.view_every_unit"),
             "totals": {
                 name: sum(getattr(c, name) for c in courses)
                 for name in ("planned", "allocated", "unallocated", "held", "free")
@@ -81,9 +73,7 @@ def allocation_course(request, year, pk):
     units = list(plan_selectors.units())
     names = {unit.pk: unit.short_name or unit.name for unit in units}
     labels = {line.pk: line.place for line in lines}
-    records = Allocation.history.filter(quota_line__course=course)
-    if not user.sees_all_units:
-        records = records.filter(unit_id=user.organisation_id)
+    records = scope_to_user(Allocation.history.filter(quota_line__course=course), user, "unit_id")
     history = history_rows(
         records,
         label=lambda r: f"{names.get(r.unit_id, '—')} · {labels.get(r.quota_line_id, '—')}",
@@ -98,8 +88,8 @@ def allocation_course(request, year, pk):
             "usages": allocation_usage(lines, user=user),
             "demand_lines": [line for line in lines if not line.is_capped],
             "units": units,
-            "can_allocate": user.reviews_block(course.program.block),
-            "show_totals": user.sees_all_units,
+            "can_allocate": user.has_perm("quotas.change_allocation", course),
+            "show_totals": user.has_perm("training_plan.view_every_unit"),
             "history": history,
             "focus_line": request.GET.get("line", ""),
         },
@@ -120,7 +110,7 @@ def _refused(request, line, text):
 @require_POST
 def allocation_set_view(request, year, pk):
     line = quota_line_for_year(year, pk)
-    _require_allocator(request.user, line.course)
+    check_perm(request.user, "quotas.change_allocation", line)
     form = AllocationSetForm(request.POST)
     if not form.is_valid():
         return _refused(request, line, form_errors_text(form))
@@ -139,7 +129,7 @@ def allocation_set_view(request, year, pk):
 @require_POST
 def allocation_move_view(request, year, pk):
     line = quota_line_for_year(year, pk)
-    _require_allocator(request.user, line.course)
+    check_perm(request.user, "quotas.change_allocation", line)
     form = AllocationMoveForm(request.POST)
     if not form.is_valid():
         return _refused(request, line, form_errors_text(form))
@@ -207,12 +197,7 @@ def _plans_or_none(request):
 
 
 def _bulk_actions(user):
-    actions = []
-    if rules.may_create_nominations(user):
-        actions.append("submit")
-    if user.is_superuser or user.is_btc or user.is_snv:
-        actions += ["verify", "approve"]
-    return [(action, BULK_LABELS[action]) for action in actions]
+    return [(action, BULK_LABELS[action]) for action in rules.bulk_actions(user)]
 
 
 @require_GET
@@ -244,7 +229,6 @@ def nomination_list(request):
             "form": form,
             "page": page,
             "bulk_actions": _bulk_actions(request.user),
-            "may_create": rules.may_create_nominations(request.user),
             "list_url": request.get_full_path(),
         },
     )
@@ -295,12 +279,10 @@ def _rules_by_course(courses, plan):
     return [(course, course.code, rules[course.pk]) for course in courses if course.pk in rules]
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.add_nomination")
 def nomination_create(request):
     user = request.user
-    if not rules.may_create_nominations(user):
-        raise PermissionDenied("Tài khoản của bạn không được lập hồ sơ cử đi học.")
     plans, empty = _plans_or_none(request)
     if empty:
         return empty
@@ -308,7 +290,7 @@ def nomination_create(request):
     courses = selectors.plan_courses(plan)
     people = people_for_user(user).order_by("sort_key", "id")
     units, unit = None, None
-    if user.sees_all_units:
+    if user.has_perm("training_plan.view_every_unit"):
         # BTC first picks a unit, then one of its people (a province has tens of thousands).
         units = plan_selectors.units()
         unit_code = request.GET.get("unit") or request.POST.get("unit")
@@ -365,8 +347,8 @@ def nomination_create(request):
     )
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.act_on_nominations")
 def nomination_edit(request, pk):
     nomination = selectors.nomination_for_user(request.user, pk)
     refusal = rules.action_refusal(request.user, nomination, "edit")
@@ -427,8 +409,8 @@ def _run_action(request, nomination, action, kwargs):
     return True
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.act_on_nominations")
 def nomination_action(request, pk, action):
     if action not in ACTION_SERVICES:
         raise Http404("Không có thao tác này.")
@@ -466,8 +448,8 @@ def _safe_next(request, fallback):
     return fallback
 
 
-@require_roles(*WRITE_ROLES)
 @require_POST
+@require_perm("quotas.act_on_nominations")
 def nomination_bulk(request):
     back = _safe_next(request, reverse("nomination_list"))
     action = request.POST.get("action", "")
@@ -511,15 +493,9 @@ def nomination_bulk(request):
 # Excel import ---------------------------------------------------------------------------------
 
 
-def _import_allowed(user):
-    if not rules.may_create_nominations(user):
-        raise PermissionDenied("Tài khoản của bạn không được nhập danh sách cử đi học.")
-
-
-@require_roles(*WRITE_ROLES)
 @require_GET
+@require_perm("quotas.add_nomination")
 def nomination_import_template(request):
-    _import_allowed(request.user)
     plans, empty = _plans_or_none(request)
     if empty:
         return empty
@@ -535,10 +511,9 @@ def nomination_import_template(request):
     return response
 
 
-@require_roles(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
+@require_perm("quotas.add_nomination")
 def nomination_import(request):
-    _import_allowed(request.user)
     plans, empty = _plans_or_none(request)
     if empty:
         return empty
@@ -569,10 +544,9 @@ def nomination_import(request):
     return render(request, "quotas/nomination_import.html", context)
 
 
-@require_roles(*WRITE_ROLES)
 @require_POST
+@require_perm("quotas.add_nomination")
 def nomination_import_confirm(request):
-    _import_allowed(request.user)
     stored = request.session.get(IMPORT_SESSION_KEY)
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(

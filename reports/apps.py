@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Báo cáo và văn bản"
+
+    def ready(self):
+        from reports import rules  # noqa: F401  (registers the app's permissions)

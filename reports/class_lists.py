@@ -4,6 +4,7 @@ position, result; a unit sees only its own people."""
 from quotas.models import Nomination
 from quotas.selectors import LEARNER_STATUSES, nominations_for_user
 from reports.exports import DATE, INTEGER, Column, Exporter, write_xlsx
+from training_plan.rules import EVERY_UNIT, unit_scope
 
 RESULT_LABELS = {
     Nomination.Status.ENROLLED: "Đang học",
@@ -88,9 +89,10 @@ class ClassInfoExporter(Exporter):
 
 
 def class_list_scope(user):
-    if user.sees_all_units:
+    scope = unit_scope(user)
+    if scope == EVERY_UNIT:
         return "Toàn bộ học viên của lớp"
-    return f"Chỉ học viên do {user.organisation.name} cử" if user.organisation else "Không có"
+    return f"Chỉ học viên do {user.organisation.name} cử" if scope is not None else "Không có"
 
 
 def class_list_xlsx(user, training_class):

@@ -3,10 +3,11 @@
 import datetime
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from training_plan.models import Plan
+from training_plan.rules import check_perm
 
 
 class PlanCheckFailed(ValidationError):
@@ -19,16 +20,11 @@ class PlanCheckFailed(ValidationError):
         )
 
 
-def _require_btc(actor, action):
-    if not (actor.is_superuser or actor.is_btc):
-        raise PermissionDenied(f"Chỉ Ban Tổ chức Tỉnh ủy được {action}.")
-
-
 def plan_issue(*, plan: Plan, number: str, issue_date: datetime.date, actor) -> Plan:
     """Issue a draft plan with its number and date; refused while the plan check finds errors."""
     from reports.plan_check import check_plan
 
-    _require_btc(actor, "ban hành kế hoạch")
+    check_perm(actor, "reports.issue_plan", plan)
     number = (number or "").strip()
     errors = {}
     if not number:
@@ -84,7 +80,7 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
     from quotas.models import QuotaLine
     from training_plan.models import Recipient, Responsibility, Section
 
-    _require_btc(actor, "sao chép kế hoạch sang năm sau")
+    check_perm(actor, "reports.copy_plan", plan)
     year = year or plan.year + 1
     if year <= plan.year:
         raise ValidationError("Năm của kế hoạch mới phải sau năm của kế hoạch gốc.")

@@ -1,12 +1,13 @@
 """The plan read as a whole: the dashboard, the plan's pages, its check, issue and copy, the
 documents and workbooks, the results report and the download log.
 
-Leadership, BTC and SNV (and administrators) download everything; a unit downloads only lists of
-its own people (class lists, its nominations) and gets 403 for the rest. Every download of a file
-with personal data is recorded in the download log."""
+Who may read and download what is `reports.rules`: leadership, BTC and SNV (and administrators)
+download everything; a unit downloads only lists of its own people (class lists, its
+nominations) and gets 403 for the rest. Every download of a file with personal data is recorded
+in the download log."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
@@ -17,10 +18,11 @@ from reports import class_lists, documents, exports, progress
 from reports.forms import PlanIssueForm
 from reports.lifecycle import PlanCheckFailed, plan_copy_to_year, plan_issue
 from reports.plan_check import check_plan
+from reports.rules import progress_block
 from training_plan import selectors
-from training_plan.access import require_roles
+from training_plan.access import check_perm, require_perm
 from training_plan.download_log import download_log_page_queryset
-from training_plan.models import Block, User
+from training_plan.models import Block
 from training_plan.selectors import plan_exists, plan_or_404
 from training_plan.web import (
     DOCX,
@@ -31,23 +33,20 @@ from training_plan.web import (
     logged_file_response,
 )
 
-DOCUMENT_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.LEADERSHIP)
-
-
 # ---- The plan document ------------------------------------------------------------------------
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.download_plan_documents")
 def plan_document_pdf(request, year):
     return file_response(documents.plan_pdf(year), f"ke-hoach-{year}.pdf", PDF)
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.download_plan_documents")
 def plan_appendix_pdf(request, year):
     return file_response(documents.appendix_pdf(year), f"phu-luc-kinh-phi-{year}.pdf", PDF)
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.download_plan_documents")
 def plan_document_docx(request, year):
     return file_response(documents.plan_docx(year), f"ke-hoach-{year}.docx", DOCX)
 
@@ -55,7 +54,7 @@ def plan_document_docx(request, year):
 # ---- Workbooks with personal data (logged) ----------------------------------------------------
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.download_workbook")
 def plan_workbook_xlsx(request, year):
     plan = plan_or_404(year)
     filename = f"so-lieu-ke-hoach-{year}.xlsx"
@@ -63,15 +62,9 @@ def plan_workbook_xlsx(request, year):
     return logged_file_response(request, workbook, filename, XLSX, filters={"plan": year})
 
 
-def require_nomination_reader(user):
-    """BTC, SNV, leadership (every unit) and units (their own) download nomination lists."""
-    if not (user.sees_all_units or user.is_unit):
-        raise PermissionDenied("Tài khoản của bạn không có quyền tải danh sách này.")
-
-
+@require_perm("reports.download_nominations")
 def plan_nominations_xlsx(request, year):
     """The nominations of the plan the user may see: a unit gets only its own."""
-    require_nomination_reader(request.user)
     plan = plan_or_404(year)
     filename = f"danh-sach-cu-di-hoc-{year}.xlsx"
     nominations = exports.plan_nominations(plan, nominations_for_user(request.user))
@@ -79,10 +72,10 @@ def plan_nominations_xlsx(request, year):
     return logged_file_response(request, workbook, filename, XLSX, filters={"plan": year})
 
 
+@require_perm("reports.download_nominations")
 def nominations_all_years_xlsx(request):
     """The nominations of every plan year the user may see (the scoping of the nominations
     list: every unit for BTC, SNV, leadership; a unit only its own), with the year."""
-    require_nomination_reader(request.user)
     filename = "danh-sach-cu-di-hoc-tat-ca-cac-nam.xlsx"
     nominations = nominations_for_user(request.user)
     workbook = exports.write_xlsx([exports.NominationsExporter(nominations, every_year=True)])
@@ -91,6 +84,7 @@ def nominations_all_years_xlsx(request):
 
 def class_learners_xlsx(request, pk):
     training_class = training_class_for_user(request.user, pk)
+    check_perm(request.user, "reports.download_class_list", training_class)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.xlsx"
     workbook = class_lists.class_list_xlsx(request.user, training_class)
     return logged_file_response(
@@ -100,6 +94,7 @@ def class_learners_xlsx(request, pk):
 
 def class_learners_pdf(request, pk):
     training_class = training_class_for_user(request.user, pk)
+    check_perm(request.user, "reports.download_class_list", training_class)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.pdf"
     pdf = class_lists.class_list_pdf(request.user, training_class)
     return logged_file_response(request, pdf, filename, PDF, filters={"class": training_class.pk})
@@ -112,7 +107,9 @@ def dashboard(request, plan):
     """The home page: what each role needs to follow the plan, from aggregate queries."""
     user = request.user
     context = {"plan": plan}
-    if user.is_unit and user.organisation_id:
+    if not user.has_perm("reports.view_plan_progress") and user.has_perm(
+        "reports.view_unit_progress"
+    ):
         unit = user.organisation
         courses = progress.plan_courses(plan)
         usage = progress.allocation_usage(plan, unit=unit, courses=courses)
@@ -127,9 +124,9 @@ def dashboard(request, plan):
             classes=progress.class_progress(plan, unit=unit, courses=courses),
         )
         return render(request, "reports/dashboard_unit.html", context)
-    if not user.sees_all_units:
+    if not user.has_perm("reports.view_plan_progress"):
         return render(request, "reports/dashboard_none.html", context)
-    block = Block.STATE if user.is_snv else None
+    block = progress_block(user)
     usage = progress.allocation_usage(plan, block=block)
     plan_progress = progress.plan_progress(plan, block=block, usage=usage)
     units = progress.unit_progress(plan, block=block, usage=usage)
@@ -166,20 +163,20 @@ def results_context(plan):
     }
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.view_results")
 def results_page(request, year):
     plan = plan_or_404(year)
     return render(request, "reports/results.html", results_context(plan))
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.view_results")
 def results_pdf(request, year):
     plan = plan_or_404(year)
     pdf = documents.render_pdf("documents/results.html", results_context(plan))
     return file_response(pdf, f"bao-cao-ket-qua-{year}.pdf", PDF)
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.view_results")
 def results_xlsx(request, year):
     plan = plan_or_404(year)
     workbook = exports.write_xlsx(exports.results_exporters(results_context(plan)))
@@ -189,7 +186,7 @@ def results_xlsx(request, year):
 # ---- The download log -------------------------------------------------------------------------
 
 
-@require_roles(User.Role.BTC)
+@require_perm("training_plan.view_download_log")
 def download_log(request):
     page = Paginator(download_log_page_queryset(), 50).get_page(request.GET.get("page"))
     return render(request, "reports/download_log.html", {"page": page})
@@ -229,13 +226,13 @@ def course_detail(request, year, pk):
     )
 
 
-@require_roles(*DOCUMENT_ROLES)
+@require_perm("reports.view_plan_check")
 def plan_check_view(request, year):
     plan = plan_or_404(year)
     return render(request, "reports/plan_check.html", {"plan": plan, "issues": check_plan(plan)})
 
 
-@require_roles(User.Role.BTC)
+@require_perm("reports.issue_plan")
 def plan_issue_view(request, year):
     plan = plan_or_404(year)
     if not plan.is_structure_editable:
@@ -265,7 +262,7 @@ def plan_issue_view(request, year):
     )
 
 
-@require_roles(User.Role.BTC)
+@require_perm("reports.copy_plan")
 def plan_copy_view(request, year):
     plan = plan_or_404(year)
     target = plan.year + 1

@@ -86,6 +86,15 @@ def admin_user_2021(plan_2021):
 PERSONAS = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
 
 
+@pytest.fixture
+def world(plan_2021, btc_user, snv_user, leader_user, unit_a_user, unit_b_user, admin_user_2021):
+    """Objects of every kind in both blocks, owned by unit A (tests/security/world.py), with
+    every persona: what the permission table and the security tests walk."""
+    from tests.security.world import build_world
+
+    return build_world(plan_2021)
+
+
 @pytest.fixture(params=PERSONAS)
 def any_user(request):
     return request.getfixturevalue(request.param)

@@ -1,22 +1,24 @@
-"""Who may do what. Views call these; another organisation's object is a 404 (selectors),
-a role that may only read gets 403 here."""
+"""The views' side of the permission policy (`training_plan.rules` and each app's `rules.py`).
+
+Another organisation's object is a 404 (the selectors scope every queryset); a permission the
+user lacks is a 403 with the permission's reason, here.
+"""
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
-
-from training_plan.models import User
+from training_plan.rules import check_perm
 
 
-def require_roles(*roles, superuser=True):
-    """Decorator: only these roles (and administrators) may use the view; others get 403."""
+def require_perm(name):
+    """Decorator: the view needs the permission `name` (no object); others get 403.
+
+    Permissions on one object are checked in the view once the selector has found it:
+    `check_perm(request.user, name, obj)`."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not ((superuser and user.is_superuser) or user.role in roles):
-                raise PermissionDenied("Tài khoản của bạn không có quyền thực hiện thao tác này.")
+            check_perm(request.user, name)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -24,21 +26,4 @@ def require_roles(*roles, superuser=True):
     return decorator
 
 
-STAFF_ROLES = (User.Role.BTC, User.Role.SNV)
-WRITE_ROLES = (User.Role.BTC, User.Role.SNV, User.Role.UNIT)
-
-
-def sees_identity_numbers(user, person=None):
-    """Whether the user may read identity numbers in full (personal data, Law 91/2025/QH15).
-
-    In lists (no `person`): BTC, SNV and administrators only. On one person's page also the
-    person's own unit. Everyone else sees them masked.
-    """
-    if user.is_superuser or user.is_btc or user.is_snv:
-        return True
-    return (
-        person is not None
-        and user.is_unit
-        and user.organisation_id is not None
-        and person.organisation_id == user.organisation_id
-    )
+__all__ = ["check_perm", "require_perm"]

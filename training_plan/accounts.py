@@ -36,7 +36,7 @@ def needs_two_factor(user):
     return (
         settings.REQUIRE_2FA
         and user.is_authenticated
-        and (user.is_superuser or user.is_btc or user.is_snv)
+        and user.has_perm("training_plan.needs_two_factor")
     )
 
 

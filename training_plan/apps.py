@@ -8,4 +8,7 @@ class TrainingPlanConfig(AppConfig):
 
     def ready(self):
         # The login signal that asks for the second step (accounts.ask_for_second_step).
-        from training_plan import accounts  # noqa: F401
+        from training_plan import (
+            accounts,  # noqa: F401
+            rules,  # noqa: F401  (registers the app's permissions)
+        )

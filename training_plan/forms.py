@@ -56,8 +56,8 @@ class PersonForm(forms.ModelForm):
         ]:
             real = [choice for choice in self.fields[name].choices if choice[0]]
             self.fields[name].choices = [("", empty), *real]
-        if user.is_unit:
-            del self.fields["organisation"]
+        if not user.has_perm("training_plan.change_person_unit"):
+            del self.fields["organisation"]  # a unit's people stay in that unit
         else:
             self.fields["organisation"].queryset = units()
             self.fields["organisation"].empty_label = "— Chọn đơn vị —"
@@ -124,7 +124,7 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.sees_all_units:
+        if user.has_perm("training_plan.view_every_unit"):
             self.fields["organisation"].queryset = units()
         else:
             del self.fields["organisation"]

@@ -136,6 +136,9 @@ class LegalDocument(models.Model):
 
 
 class User(AbstractUser):
+    """A user of one role; what each role may do is `training_plan.rules` (and each app's
+    `rules.py`), read through `user.has_perm(...)`."""
+
     class Role(models.TextChoices):
         BTC = "btc", "Ban Tổ chức Tỉnh ủy"
         SNV = "snv", "Sở Nội vụ"
@@ -163,37 +166,6 @@ class User(AbstractUser):
                 name="unit_user_has_organisation",
             )
         ]
-
-    @property
-    def is_btc(self):
-        return self.role == self.Role.BTC
-
-    @property
-    def is_snv(self):
-        return self.role == self.Role.SNV
-
-    @property
-    def is_unit(self):
-        return self.role == self.Role.UNIT
-
-    @property
-    def is_leadership(self):
-        return self.role == self.Role.LEADERSHIP
-
-    @property
-    def sees_all_units(self):
-        """BTC, SNV, leadership and administrators read every unit's data."""
-        return self.is_superuser or self.role in (
-            self.Role.BTC,
-            self.Role.SNV,
-            self.Role.LEADERSHIP,
-        )
-
-    def reviews_block(self, block):
-        """Reviewer of a block: BTC for the Party block, SNV for the State block."""
-        if self.is_superuser:
-            return True
-        return (self.is_btc and block == Block.PARTY) or (self.is_snv and block == Block.STATE)
 
 
 class PlanManager(models.Manager):

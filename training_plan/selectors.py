@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from training_plan.models import Organisation, Person, Plan
+from training_plan.rules import scope_to_user
 from training_plan.text import normalise_search
 
 
@@ -17,16 +18,9 @@ def plan_list():
 
 
 def people_for_user(user):
-    """People the user may see: all for BTC, SNV and administrators; a unit its own;
-    none for leadership, who read figures, not personal records (SPEC §2 People)."""
-    people = Person.objects.select_related("organisation")
-    if user.is_leadership:
-        return people.none()
-    if user.sees_all_units:
-        return people
-    if user.organisation_id is None:
-        return people.none()
-    return people.filter(organisation_id=user.organisation_id)
+    """People the user may see (`training_plan.view_person`): all for BTC, SNV, leadership and
+    administrators; a unit its own (SPEC §2 People)."""
+    return scope_to_user(Person.objects.select_related("organisation"), user, "organisation_id")
 
 
 def person_for_user(user, pk):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from training_plan.locking import key_for, lock
 from training_plan.models import Person, Plan
+from training_plan.rules import check_perm
 from training_plan.text import clean_text, normalise_search
 
 # The person fields users edit, in form order (the form and the services share this list).
@@ -27,11 +28,6 @@ PERSON_FIELDS = [
     "service_start_date",
     "identity_number",
 ]
-
-
-def _check_person_writer(actor):
-    if not (actor.is_superuser or actor.is_btc or actor.is_snv or actor.is_unit):
-        raise PermissionDenied("Tài khoản của bạn chỉ được xem, không được sửa hồ sơ cán bộ.")
 
 
 def _check_fields(data):
@@ -88,10 +84,10 @@ def _save_unique(person, actor):
 @transaction.atomic
 def person_create(*, actor, data: dict) -> Person:
     """Create a person. A unit user's people always belong to that unit, whatever `data` says."""
-    _check_person_writer(actor)
+    check_perm(actor, "training_plan.add_person")
     person = Person()
     _apply(person, data)
-    if actor.is_unit:
+    if not actor.has_perm("training_plan.change_person_unit"):
         person.organisation = actor.organisation
     _save_unique(person, actor)
     return person
@@ -103,11 +99,11 @@ def person_update(*, actor, person: Person, data: dict) -> list[str]:
 
     A unit user may change only its own people and cannot move them to another unit.
     """
-    _check_person_writer(actor)
+    check_perm(actor, "training_plan.change_person")
+    if not actor.has_perm("training_plan.change_person", person):
+        raise PermissionDenied("Cán bộ này không thuộc đơn vị của bạn.")
     _check_fields(data)
-    if actor.is_unit:
-        if person.organisation_id != actor.organisation_id:
-            raise PermissionDenied("Cán bộ này không thuộc đơn vị của bạn.")
+    if not actor.has_perm("training_plan.change_person_unit"):
         data = {k: v for k, v in data.items() if k != "organisation"}
     changed = [name for name, value in data.items() if getattr(person, name) != value]
     if not changed:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "reports",
     "demo",
     "axes",
+    "rules",
 ]
 
 # The largest request body (a 5 MB import file and its form); nginx's client_max_body_size is the
@@ -246,9 +247,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # pair out; failures count while each comes within AXES_COOLOFF_TIME of the previous one, and
 # the lockout lasts AXES_COOLOFF_TIME after the last failure (so 10 failures in 5 minutes lock
 # for 15 minutes). Another address, or the right password elsewhere, is not affected.
+# Then the permission policy (`rules.py` of each app, README “What each role does”), then
+# Django's model permissions for the admin.
 AUTHENTICATION_BACKENDS = [
     "training_plan.auth_backends.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "training_plan.auth_backends.AdminPermissionBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from training_plan import selectors
-from training_plan.access import WRITE_ROLES, require_roles, sees_identity_numbers
+from training_plan.access import check_perm, require_perm
 from training_plan.forms import PersonFilterForm, PersonForm
 from training_plan.history import history_rows
 from training_plan.pagination import CappedCountPaginator
@@ -21,8 +21,8 @@ def plan_list(request):
 PEOPLE_PER_PAGE = 50
 
 
-# Personal data: BTC, SNV and the person's own unit only (SPEC §2 People), not leadership.
-@require_roles(*WRITE_ROLES)
+# Personal data (SPEC §2 People): BTC, SNV, leadership (reads only) and the person's own unit.
+@require_perm("training_plan.view_person")
 def person_list(request):
     form = PersonFilterForm(request.GET or None, user=request.user)
     people = form.filter(selectors.people_for_user(request.user)).order_by("sort_key", "id")
@@ -33,15 +33,13 @@ def person_list(request):
         {
             "form": form,
             "page": page,
-            "show_identity": sees_identity_numbers(request.user),
-            "can_write": request.user.is_superuser or request.user.role in WRITE_ROLES,
         },
     )
 
 
-@require_roles(*WRITE_ROLES)
 def person_detail(request, pk):
     person = selectors.person_for_user(request.user, pk)
+    check_perm(request.user, "training_plan.view_person", person)
     nominations = (
         person.nominations.visible_to(request.user)
         .select_related(
@@ -49,7 +47,7 @@ def person_detail(request, pk):
         )
         .order_by("-course__program__section__plan__year", "-created_at", "-id")
     )
-    show_identity = sees_identity_numbers(request.user, person)
+    show_identity = request.user.has_perm("training_plan.view_identity_number", person)
     return render(
         request,
         "training_plan/person_detail.html",
@@ -57,13 +55,12 @@ def person_detail(request, pk):
             "person": person,
             "nominations": nominations,
             "show_identity": show_identity,
-            "can_write": request.user.is_superuser or request.user.role in WRITE_ROLES,
             "history": history_rows(person, masked=() if show_identity else ("identity_number",)),
         },
     )
 
 
-@require_roles(*WRITE_ROLES)
+@require_perm("training_plan.add_person")
 def person_create_view(request):
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -77,9 +74,9 @@ def person_create_view(request):
     return render(request, "training_plan/person_form.html", {"form": form, "person": None})
 
 
-@require_roles(*WRITE_ROLES)
 def person_edit_view(request, pk):
     person = selectors.person_for_user(request.user, pk)
+    check_perm(request.user, "training_plan.change_person", person)
     # The form writes what it cleans onto its instance: give it a copy, keep `person` as stored.
     form = PersonForm(request.POST or None, instance=copy.copy(person), user=request.user)
     if request.method == "POST" and form.is_valid():

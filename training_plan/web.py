@@ -6,6 +6,7 @@ import re
 from django.http import FileResponse
 
 from training_plan.download_log import download_log_record
+from training_plan.rules import EVERY_UNIT, unit_scope
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -45,9 +46,10 @@ def file_response(content, filename, content_type):
 
 def download_scope(user):
     """Whose records the user's files hold: every unit, or one unit's."""
-    if user.sees_all_units:
+    scope = unit_scope(user)
+    if scope == EVERY_UNIT:
         return "all"
-    return f"unit:{user.organisation.code}" if user.organisation else "none"
+    return f"unit:{user.organisation.code}" if scope is not None else "none"
 
 
 def logged_file_response(request, content, filename, content_type, *, filters):

@@ -131,6 +131,50 @@ def test_the_downloaded_template_filled_in_imports(client, unit_a_user, people, 
     assert Nomination.objects.filter(status=S.DRAFT).count() == 2
 
 
+def test_btc_imports_for_units_in_the_party_block_only(client, btc_user, plan_2021):
+    """BTC enters nominations for every unit in the Party block; State-block files are the
+    units' own (SNV reviews them): the preview refuses the row and nothing is saved."""
+    young = PersonFactory(
+        full_name="Phan Thị Trẻ", date_of_birth=datetime.date(1995, 1, 2), manager_level="so"
+    )
+    client_for(client, btc_user)
+    response = post_upload(
+        client,
+        workbook_bytes(
+            [
+                row(1, young, "III.1.1", unit_code="huyen-uy-binh-son"),
+                row(2, young, "III.3.7", "III.3.7-1", unit_code="huyen-uy-binh-son"),
+            ]
+        ),
+    )
+    errors = [r.errors for r in response.context["rows"]]
+    assert errors[0] == []
+    assert errors[1] == [
+        "Ban Tổ chức Tỉnh ủy chỉ lập, gửi hồ sơ thay đơn vị cho các khóa khối Đảng, Mặt trận, đoàn "
+        "thể; hồ sơ khóa khối Nhà nước do đơn vị cử cán bộ lập và Sở Nội vụ thẩm định."
+    ]
+    assert "token" not in response.context
+    assert not Nomination.objects.exists()
+
+
+def test_a_unit_imports_its_own_people_in_both_blocks(client, unit_a_user, plan_2021):
+    AllocationFactory(quota_line=line("III.3.7-1"), unit=unit("huyen-uy-binh-son"), count=1)
+    young = PersonFactory(
+        full_name="Phan Thị Trẻ", date_of_birth=datetime.date(1995, 1, 2), manager_level="so"
+    )
+    client_for(client, unit_a_user)
+    response = post_upload(
+        client,
+        workbook_bytes([row(1, young, "III.1.1"), row(2, young, "III.3.7", "III.3.7-1")]),
+    )
+    assert [r.errors for r in response.context["rows"]] == [[], []]
+    client.post(reverse("nomination_import_confirm"), {"token": response.context["token"]})
+    assert sorted(Nomination.objects.values_list("course__program__block", flat=True)) == [
+        "party",
+        "state",
+    ]
+
+
 # Bad files: a clear message, nothing read, nothing changed ----------------------------------
 
 

@@ -388,7 +388,7 @@ def test_nobody_withdraws_after_completion(btc_user, cao_cap, status):
 
 def test_unit_b_cannot_withdraw_unit_as_nomination(unit_b_user, cao_cap):
     nomination = draft(cao_cap, status=S.SUBMITTED)
-    with pytest.raises(NominationRefused, match="không có quyền"):
+    with pytest.raises(NominationRefused, match="Chỉ đơn vị cử cán bộ và Ban Tổ chức Tỉnh ủy"):
         services.nomination_withdraw(actor=unit_b_user, nomination=nomination)
 
 

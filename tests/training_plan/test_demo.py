@@ -88,11 +88,9 @@ def test_demo_year_is_complete_consistent_and_seeded_once(seeded):
 def test_every_role_sees_a_living_year(client, seeded):
     for username in ["btc", "snv", "lanhdao", "binhson", "sontinh"]:
         client_for(client, seeded[username])
+        # Leadership reads every unit's people too (read-only, identity numbers masked).
         people = client.get(reverse("person_list"))
-        if username == "lanhdao":  # personal records are not for leadership
-            assert people.status_code == 403
-        else:
-            assert people.context["page"].paginator.count >= 30, username
+        assert people.context["page"].paginator.count >= 30, username
         overview = client.get(reverse("allocation_overview", args=[2021]))
         assert sum(row.allocated for row in overview.context["courses"]) > 0, username
         assert sum(row.held for row in overview.context["courses"]) > 0, username

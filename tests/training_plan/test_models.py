@@ -58,12 +58,6 @@ def test_unit_user_needs_an_organisation(db):
         User.objects.create_user("x", password="p", role=User.Role.UNIT)
 
 
-def test_reviewer_of_each_block(btc_user, snv_user, unit_a_user):
-    assert btc_user.reviews_block("party") and not btc_user.reviews_block("state")
-    assert snv_user.reviews_block("state") and not snv_user.reviews_block("party")
-    assert not unit_a_user.reviews_block("party")
-
-
 def test_units_come_in_one_vietnamese_alphabetical_order(plan_2021):
     from training_plan.selectors import units
 

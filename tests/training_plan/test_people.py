@@ -158,18 +158,24 @@ def test_anonymous_is_sent_to_login(client, plan_2021):
         assert response["Location"].startswith("/login/")
 
 
-def test_list_shows_each_user_the_people_it_may_see(client, any_user):
+# Who sees whose people: BTC, SNV and leadership every unit's, a unit its own.
+SEES = {
+    "btc_user": {BINH_SON, SON_TINH},
+    "snv_user": {BINH_SON, SON_TINH},
+    "leader_user": {BINH_SON, SON_TINH},
+    "unit_a_user": {BINH_SON},
+    "unit_b_user": {SON_TINH},
+}
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_list_shows_each_user_the_people_it_may_see(client, request, persona):
     PersonFactory(full_name="Lê Văn Bình Sơn", organisation=unit(BINH_SON))
     PersonFactory(full_name="Lê Văn Sơn Tịnh", organisation=unit(SON_TINH))
-    response = client_for(client, any_user).get(reverse("person_list"))
-    if any_user.is_leadership:  # personal records are not for leadership
-        assert response.status_code == 403
-        return
+    response = client_for(client, request.getfixturevalue(persona)).get(reverse("person_list"))
     text = page_text(response)
-    sees_all = any_user.sees_all_units
-    own = any_user.organisation.code if any_user.is_unit else None
-    assert ("Lê Văn Bình Sơn" in text) == (sees_all or own == BINH_SON)
-    assert ("Lê Văn Sơn Tịnh" in text) == (sees_all or own == SON_TINH)
+    assert ("Lê Văn Bình Sơn" in text) == (BINH_SON in SEES[persona])
+    assert ("Lê Văn Sơn Tịnh" in text) == (SON_TINH in SEES[persona])
 
 
 @pytest.mark.parametrize(
@@ -177,7 +183,7 @@ def test_list_shows_each_user_the_people_it_may_see(client, any_user):
     [
         ("btc_user", 200, 200, 200),
         ("snv_user", 200, 200, 200),
-        ("leader_user", 403, 403, 403),
+        ("leader_user", 200, 403, 403),  # reads, never writes
         ("unit_a_user", 200, 200, 200),
         ("unit_b_user", 404, 404, 200),
         ("admin_user_2021", 200, 200, 200),
@@ -408,6 +414,7 @@ FULL, MASKED = "051188001234", "•••••••••234"
         ("snv_user", FULL, FULL),
         ("admin_user_2021", FULL, FULL),
         ("unit_a_user", MASKED, FULL),  # its own person: full on the page, masked in lists
+        ("leader_user", MASKED, MASKED),  # reads the record, never the full number
     ],
 )
 def test_identity_number_is_masked_per_role(client, request, persona, in_list, on_page):
@@ -424,15 +431,31 @@ def test_identity_number_is_masked_per_role(client, request, persona, in_list, o
         assert FULL not in shown
 
 
-def test_leadership_sees_no_personal_record(client, btc_user, leader_user):
+def test_leadership_reads_people_with_masked_identity_and_history(client, btc_user, leader_user):
+    """Leadership decides who is sent: it reads the people (list, record, history) read-only,
+    without the full identity number anywhere, and without the create and edit buttons."""
     person = PersonFactory(identity_number="", full_name="Võ Thị Kín")
     person_update(actor=btc_user, person=person, data={"identity_number": FULL})
     client_for(client, leader_user)
     for url in [person.get_absolute_url(), reverse("person_list")]:
         response = client.get(url)
-        assert response.status_code == 403
-        assert "Võ Thị Kín" not in page_text(response)
+        assert response.status_code == 200
+        assert "Võ Thị Kín" in page_text(response)
         assert FULL not in page_text(response)
+        assert MASKED in page_text(response)
+        assert "Sửa hồ sơ" not in page_text(response)
+        assert "Thêm cán bộ" not in page_text(response)
+
+
+def test_leadership_cannot_change_a_person(client, leader_user):
+    person = PersonFactory(full_name="Võ Thị Kín", position="Chuyên viên")
+    client_for(client, leader_user)
+    response = client.post(reverse("person_edit", args=[person.pk]), form_post(position="Mới"))
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.position == "Chuyên viên"
+    with pytest.raises(PermissionDenied):
+        person_update(actor=leader_user, person=person, data={"position": "Mới"})
 
 
 # --- query counts --------------------------------------------------------------------------
@@ -475,7 +498,7 @@ def test_search_name_has_a_trigram_index_that_serves_contains(postgres_only, btc
 def test_refusals_are_explained_in_vietnamese(client, leader_user, unit_b_user):
     person = PersonFactory(organisation=unit(BINH_SON))
     forbidden = client_for(client, leader_user).get(reverse("person_create"))
-    assert "Tài khoản của bạn không có quyền thực hiện thao tác này." in page_text(forbidden)
+    assert "Tài khoản của bạn chỉ được xem, không được sửa hồ sơ cán bộ." in page_text(forbidden)
     missing = client_for(client, unit_b_user).get(person.get_absolute_url())
     assert missing.status_code == 404
     assert "Không tìm thấy trang" in page_text(missing)

@@ -1,4 +1,6 @@
-"""Who may download what (every download URL × every role), and the download log."""
+"""The download log of files with personal data: what each entry records, the log page, the
+admin's read-only view. Who may download what, and which downloads are logged, is the permission
+table of tests/test_permissions.py."""
 
 import pytest
 from django.urls import reverse
@@ -11,33 +13,6 @@ from training_plan.models import DownloadLog
 
 pytestmark = pytest.mark.django_db
 
-STAFF = {"btc_user", "snv_user", "leader_user", "admin_user_2021"}
-UNITS = {"unit_a_user", "unit_b_user"}
-EVERYONE = STAFF | UNITS
-# url name, args ("class" = the test class), roles that may download, logged?
-DOWNLOADS = [
-    ("plan_document_pdf", [2021], STAFF, False),
-    ("plan_appendix_pdf", [2021], STAFF, False),
-    ("plan_document_docx", [2021], STAFF, False),
-    ("plan_workbook_xlsx", [2021], STAFF, True),
-    ("plan_results", [2021], STAFF, False),
-    ("plan_results_pdf", [2021], STAFF, False),
-    ("plan_results_xlsx", [2021], STAFF, False),
-    ("plan_nominations_xlsx", [2021], EVERYONE, True),
-    ("nominations_all_years_xlsx", [], EVERYONE, True),
-    ("class_learners_pdf", ["class"], EVERYONE, True),
-    ("class_learners_xlsx", ["class"], EVERYONE, True),
-    ("download_log", [], {"btc_user", "admin_user_2021"}, False),
-]
-
-
-@pytest.fixture
-def fast_pdf(monkeypatch):
-    """Permission tests check who gets the file, not its layout (test_documents does that)."""
-    monkeypatch.setattr(
-        "reports.documents.render_pdf", lambda template, context, **options: b"%PDF-1.7 stub"
-    )
-
 
 @pytest.fixture
 def training_class(plan_2021):
@@ -49,36 +24,6 @@ def training_class(plan_2021):
         training_class=training_class,
     )
     return training_class
-
-
-def url_for(name, args, training_class):
-    return reverse(name, args=[training_class.pk if arg == "class" else arg for arg in args])
-
-
-@pytest.mark.parametrize("persona", sorted(EVERYONE))
-@pytest.mark.parametrize("name, args, allowed, logged", DOWNLOADS, ids=[d[0] for d in DOWNLOADS])
-def test_download_permission_matrix(
-    client, request, fast_pdf, training_class, persona, name, args, allowed, logged
-):
-    user = request.getfixturevalue(persona)
-    response = client_for(client, user).get(url_for(name, args, training_class))
-    if persona in allowed:
-        assert response.status_code == 200
-        if name not in ("plan_results", "download_log"):
-            assert response["Content-Disposition"].startswith("attachment;")
-            assert body(response)
-    else:
-        assert response.status_code == 403
-    entries = DownloadLog.objects.filter(user=user)
-    assert entries.count() == (1 if logged and persona in allowed else 0)
-
-
-@pytest.mark.parametrize("name, args, allowed, logged", DOWNLOADS, ids=[d[0] for d in DOWNLOADS])
-def test_anonymous_is_sent_to_login(client, training_class, name, args, allowed, logged):
-    response = client.get(url_for(name, args, training_class))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
-    assert not DownloadLog.objects.exists()
 
 
 def test_download_log_records_who_what_and_filter(client, unit_a_user, btc_user, training_class):

@@ -1,0 +1,55 @@
+"""Who may read and download what of the plan as a whole, and who issues and copies it.
+
+BTC, SNV, leadership and administrators read the whole plan: its documents, workbook, results
+report, plan check and the province's dashboard. A unit downloads only lists of its own people
+(its nominations, the learners it sent to a class) and follows its own progress. Only BTC issues
+the plan and copies it into the next year. Every file with personal data (workbook, nomination
+lists, class lists) is recorded in the download log, whoever downloads it.
+"""
+
+from training_plan.models import Block
+from training_plan.rules import (
+    add_perm,
+    administrator,
+    is_btc,
+    is_snv,
+    reads_every_unit,
+    reads_own_unit,
+)
+
+WHOLE_PLAN_ONLY = "Tài khoản của bạn không có quyền tải văn bản, số liệu của toàn kế hoạch."
+OWN_LISTS = "Tài khoản của bạn không có quyền tải danh sách này."
+BTC_ONLY = "Chỉ Ban Tổ chức Tỉnh ủy được {action}."
+
+# The plan document, its funding appendix and the Word file (no personal data).
+add_perm("reports.download_plan_documents", reads_every_unit, WHOLE_PLAN_ONLY)
+# The plan's workbook: every unit's nominations (personal data, logged).
+add_perm("reports.download_workbook", reads_every_unit, WHOLE_PLAN_ONLY)
+# Nomination lists: every unit's, or a unit its own (personal data, logged).
+add_perm("reports.download_nominations", reads_every_unit | reads_own_unit, OWN_LISTS)
+# Class lists: every learner, or a unit the learners it sent (personal data, logged).
+add_perm("reports.download_class_list", reads_every_unit | reads_own_unit, OWN_LISTS)
+# The results report (page, PDF, Excel): figures per program, unit and class.
+add_perm("reports.view_results", reads_every_unit, WHOLE_PLAN_ONLY)
+# The plan check before issuing.
+add_perm(
+    "reports.view_plan_check",
+    reads_every_unit,
+    "Chỉ Ban Tổ chức Tỉnh ủy, Sở Nội vụ và lãnh đạo xem kết quả kiểm tra kế hoạch.",
+)
+add_perm("reports.issue_plan", administrator | is_btc, BTC_ONLY.format(action="ban hành kế hoạch"))
+add_perm(
+    "reports.copy_plan",
+    administrator | is_btc,
+    BTC_ONLY.format(action="sao chép kế hoạch sang năm sau"),
+)
+# The dashboards: the province's (every unit) or the unit's own.
+add_perm("reports.view_plan_progress", reads_every_unit)
+add_perm("reports.view_unit_progress", reads_own_unit)
+
+
+def progress_block(user):
+    """The block the dashboard follows: SNV its State block; everyone else the whole plan."""
+    if is_snv(user) and not administrator(user):
+        return Block.STATE
+    return None
