@@ -1,6 +1,5 @@
 """Who may do what with quotas and nominations: the one place these rules are written."""
 
-from courses import eligibility
 from quotas.models import Nomination, status_label
 from training_plan.models import Block
 
@@ -103,9 +102,6 @@ def allowed_actions(user, nomination):
         (action, label, style, needs_reason)
         for action, (label, style, needs_reason) in ACTIONS.items()
         if action_refusal(user, nomination, action) is None
-        and (
-            action != "override"
-            or eligibility.EligibilityReport.from_notes(nomination.eligibility_notes).warnings
-        )
+        and (action != "override" or nomination.eligibility_report.warnings)
         and (action != "reserve" or nomination.quota_line_id is not None)
     ]
