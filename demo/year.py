@@ -324,8 +324,8 @@ def _eligible(course_key, person):
         "qlnn_phong_hc": manager == "phong" and person.category != "vien_chuc",
         "qlnn_phong_sn": manager == "phong" and person.category == "vien_chuc",
         "qlnn_chuyen_vien": person.rank in ("chuyen_vien", "can_su") and manager == "",
-        "qlnn_cdnn": person.category == "vien_chuc" and manager == "",
-        "tieng_anh": age < 40,
+        "qlnn_cdnn": person.rank == "giao_vien" and manager == "",
+        "tieng_anh": age < 40 and manager in ("phong", "huyen", "so", "tinh"),
     }[course_key]
 
 

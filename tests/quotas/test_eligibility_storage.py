@@ -310,3 +310,15 @@ def test_the_scale_seed_writes_the_verdicts(plan_2021):
     )
     assert not verified.filter(eligibility_flag="warn").exists()
     assert not verified.filter(eligibility_flag="overridden", override_reason="").exists()
+
+
+def test_the_demo_year_writes_the_verdicts(settings, plan_2021):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    checked = Nomination.objects.filter(course__eligibility_rules__isnull=False).distinct()
+    assert checked.exists()
+    # The demo picks people who meet the conditions: every rule of their course passed.
+    assert set(checked.values_list("eligibility_flag", flat=True)) == {"ok"}
+    assert not checked.filter(eligibility_details=[]).exists()
