@@ -60,6 +60,12 @@ PAGES = [
     ),
     ("nominations p.100", ["nomination_list", "nominations_list"], {}, {"page": 100}),
     (
+        "nominations eligibility warning p.1",
+        ["nomination_list", "nominations_list"],
+        {},
+        {"flag": "warn"},
+    ),
+    (
         "class list 2021",
         ["class_list", "trainingclass_list", "training_class_list"],
         {"year": 2021},
@@ -73,6 +79,11 @@ ADMIN_PAGES = [
     ("admin nominations p.1", "admin:quotas_nomination_changelist", {}),
     ("admin nominations filtered", "admin:quotas_nomination_changelist", {"status": "submitted"}),
     ("admin nominations p.100", "admin:quotas_nomination_changelist", {"p": 99}),
+    (
+        "admin nominations eligibility warning",
+        "admin:quotas_nomination_changelist",
+        {"eligibility_flag__exact": "warn"},
+    ),
 ]
 # Our page → the admin page on the same rows, for the ratio.
 BASELINE = {
@@ -81,6 +92,7 @@ BASELINE = {
     "people search “nguyen van”": "admin people search",
     "nominations filtered p.1": "admin nominations filtered",
     "nominations p.100": "admin nominations p.100",
+    "nominations eligibility warning p.1": "admin nominations eligibility warning",
 }
 EXPORTS = [
     ("nominations workbook (Excel, all nominations of 2021)", ["plan_nominations_xlsx"],

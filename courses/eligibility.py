@@ -15,14 +15,17 @@ times the training time) from new rows alone, without a code change.
     min_service         {"years": 3}                  full years since Person.service_start_date
     service_commitment  {"multiplier": 2}             commitment_months ≥ multiplier × training
 
-The verdicts of one nomination are stored as JSON in `Nomination.eligibility_notes`
-(see `EligibilityReport.to_notes`), so lists show them without a query per row.
+The verdicts of one nomination are stored on it: their summary in `Nomination.eligibility_flag`
+(indexed, what lists filter on) and the verdicts themselves in `Nomination.eligibility_details`
+(a JSON list, see `EligibilityReport.to_details`), so lists show them without a query per row.
+People read them only as Vietnamese sentences with their legal basis
+(`EligibilityReport.sentences`), never as the stored data.
 """
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
+from django.db import models
 from django.utils import timezone
 
 from courses.models import EligibilityRule
@@ -30,22 +33,20 @@ from training_plan.models import Person
 from training_plan.text import number_to_words
 
 
-class Flag:
-    """Summary of a nomination's verdicts, first key of the stored notes (filterable)."""
+class Flag(models.TextChoices):
+    """Summary of a nomination's verdicts, stored in `Nomination.eligibility_flag` (filterable).
 
-    NONE = "none"  # the course has no checkable rule in the plan's year
-    OK = "ok"  # every rule passed
-    WARN = "warn"  # a warning stands that no reviewer has accepted
-    OVERRIDDEN = "overridden"  # every failed warning was accepted by a reviewer
-    BLOCKED = "blocked"  # a blocking rule failed (never stored: the write is refused)
+    NONE: the course has no checkable rule in the plan's year (or nothing was checked yet);
+    OK: every rule passed; WARN: a warning stands that no reviewer has accepted; OVERRIDDEN:
+    every failed warning was accepted by a reviewer; BLOCKED: a blocking rule failed (the
+    workflow refuses such a write, so only data loaded around it carries this flag).
+    """
 
-    LABELS = {
-        NONE: "Không có điều kiện kiểm tra tự động",
-        OK: "Đạt các điều kiện",
-        WARN: "Có cảnh báo chưa được chấp nhận",
-        OVERRIDDEN: "Cảnh báo đã được chấp nhận",
-        BLOCKED: "Không đạt điều kiện",
-    }
+    NONE = "none", "Không có điều kiện kiểm tra tự động"
+    OK = "ok", "Đạt các điều kiện"
+    WARN = "warn", "Có cảnh báo chưa được chấp nhận"
+    OVERRIDDEN = "overridden", "Cảnh báo đã được chấp nhận"
+    BLOCKED = "blocked", "Không đạt điều kiện"
 
 
 def plan_period(plan_year):
@@ -241,16 +242,32 @@ class Verdict:
             "overridden": "Cảnh báo đã được chấp nhận",
         }[self.state]
 
-    @property
-    def text(self):
-        """One line: description — verdict (basis)."""
-        line = f"{self.description}: {self.state_label.lower()} — {self.message}"
-        return f"{line} (Căn cứ: {self.basis})" if self.basis else line
+    SENTENCE_STARTS = {
+        "ok": "Đạt",
+        "block": "Không đạt",
+        "warn": "Cảnh báo",
+        "overridden": "Cảnh báo đã được chấp nhận",
+    }
+
+    def sentence(self, reason=""):
+        """“Cảnh báo: <điều kiện> — <lý do> (Căn cứ: <văn bản>).”; an accepted warning ends
+        with the reviewer's `reason` (“…; lý do chấp nhận: …).”)."""
+        message = self.message.strip().rstrip(".")
+        notes = [f"Căn cứ: {self.basis}"] if self.basis else []
+        if reason and self.state == "overridden":
+            notes.append(f"lý do chấp nhận: {reason.strip().rstrip('.')}")
+        tail = f" ({'; '.join(notes)})" if notes else ""
+        return f"{self.SENTENCE_STARTS[self.state]}: {self.description} — {message}{tail}."
+
+
+VERDICT_FIELDS = {item.name for item in fields(Verdict)}
 
 
 @dataclass
 class EligibilityReport:
     verdicts: list = field(default_factory=list)
+    # The reviewer's written reason for accepting the warnings (`Nomination.override_reason`).
+    override_reason: str = ""
 
     @property
     def blocking(self):
@@ -273,7 +290,27 @@ class EligibilityReport:
 
     @property
     def flag_label(self):
-        return Flag.LABELS[self.flag]
+        return self.flag.label
+
+    @property
+    def sentences(self):
+        """The verdicts as Vietnamese sentences with their legal basis: what the nomination
+        pages, the workbook's “Ghi chú điều kiện” column and any PDF show.
+
+        “Đạt các điều kiện.” when every rule passed; otherwise one sentence per failed rule
+        (“Không đạt: …”, “Cảnh báo: …”, “Cảnh báo đã được chấp nhận: … (…; lý do chấp nhận: …).”).
+        """
+        if not self.verdicts:
+            return [f"{Flag.NONE.label}."]
+        failed = [v for v in self.verdicts if not v.ok]
+        if not failed:
+            return [f"{Flag.OK.label}."]
+        return [v.sentence(self.override_reason) for v in failed]
+
+    @property
+    def text(self):
+        """The sentences, one per line (a workbook cell)."""
+        return "\n".join(self.sentences)
 
     def override_warnings(self):
         """Mark every standing warning accepted; returns the verdicts accepted."""
@@ -282,27 +319,22 @@ class EligibilityReport:
             verdict.overridden = True
         return accepted
 
-    def to_notes(self):
-        # "flag" first, so a list can filter with a prefix match on the stored text.
-        return json.dumps(
-            {"flag": self.flag, "verdicts": [asdict(v) for v in self.verdicts]},
-            ensure_ascii=False,
-        )
+    def to_details(self):
+        """The verdicts as stored in `Nomination.eligibility_details` (a JSON list)."""
+        return [asdict(v) for v in self.verdicts]
 
     @classmethod
-    def from_notes(cls, text):
-        if not text or not text.startswith("{"):
-            return cls()
-        try:
-            data = json.loads(text)
-            return cls([Verdict(**item) for item in data.get("verdicts", [])])
-        except (ValueError, TypeError):
-            return cls()
-
-
-def notes_flag_prefix(flag):
-    """The start of stored notes with this flag (see `EligibilityReport.to_notes`)."""
-    return json.dumps({"flag": flag}, ensure_ascii=False)[:-1]
+    def from_details(cls, details, override_reason=""):
+        """The report of stored verdicts; an entry that is not a verdict is left out."""
+        verdicts = []
+        for item in details or ():
+            if not isinstance(item, dict):
+                continue
+            try:
+                verdicts.append(Verdict(**{k: v for k, v in item.items() if k in VERDICT_FIELDS}))
+            except TypeError:
+                continue
+        return cls(verdicts, override_reason or "")
 
 
 def check(course, person, plan_year, nomination=None, *, rules=None, overridden=()):

@@ -20,7 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from budget.models import BudgetLine, CostNorm
-from courses.models import Course, ProgramInstitution, TrainingClass
+from courses import eligibility
+from courses.models import Course, EligibilityRule, ProgramInstitution, TrainingClass
+from demo.year import OVERRIDE_REASON
 from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
 from training_plan.models import Block, Organisation, Person, Plan
 from training_plan.text import name_sort_key, normalise_search
@@ -279,6 +281,14 @@ PATHS = {
 }
 IN_CLASS = {"enrolled", "completed", "not_completed"}
 CLASS_SIZE = 60
+PERSON_FIELDS = [
+    "date_of_birth",
+    "manager_level",
+    "rank",
+    "theory_level",
+    "service_start_date",
+    "planned_positions",
+]
 
 
 def allocations_create(rng, plan, units_by_block):
@@ -412,6 +422,7 @@ def nominations_create(rng, plan, scale, people_by_unit, units_by_block, traits,
                 created_by=actor,
             )
         )
+    eligibility_set(plan, rows)
     nominations = Nomination.objects.bulk_create(rows, batch_size=BATCH)
     transitions = []
     for nomination in nominations:
@@ -429,6 +440,39 @@ def nominations_create(rng, plan, scale, people_by_unit, units_by_block, traits,
     NominationTransition.objects.bulk_create(transitions, batch_size=BATCH)
     log(f"  {plan.year}: {len(nominations)} hồ sơ cử, {len(classes)} lớp")
     return len(nominations)
+
+
+def eligibility_set(plan, rows):
+    """The verdicts of each generated nomination, as the workflow stores them: the course's rules
+    checked against the person; warnings of nominations past verification accepted. People are
+    drawn at random, not by the rules, so some rows carry a failed blocking rule.
+
+    The people are read a batch at a time, and only for the courses that have rules.
+    """
+    rules = {}
+    for rule in (
+        EligibilityRule.objects.filter(course__program__section__plan=plan)
+        .select_related("legal_document__issuer")
+        .order_by("code")
+    ):
+        rules.setdefault(rule.course_id, []).append(rule)
+    rules = {
+        course_id: applying
+        for course_id, course_rules in rules.items()
+        if (applying := eligibility.applicable_rules(None, plan.year, course_rules))
+    }
+    checked = [row for row in rows if row.course_id in rules]
+    for start in range(0, len(checked), BATCH):
+        batch = checked[start : start + BATCH]
+        people = Person.objects.only(*PERSON_FIELDS).in_bulk({row.person_id for row in batch})
+        for row in batch:
+            report = eligibility.check(
+                None, people[row.person_id], plan.year, row, rules=rules[row.course_id]
+            )
+            if report.warnings and "verified" in PATHS[row.status]:
+                report.override_warnings()
+                row.override_reason = OVERRIDE_REASON
+            row.eligibility_store(report)
 
 
 def budget_lines_create(plan, classes):

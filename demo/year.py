@@ -14,7 +14,7 @@ from django.utils import timezone
 from courses.models import Course, TrainingClass
 from quotas.allocations import allocation_set
 from quotas.models import Nomination, QuotaLine
-from quotas.services import nomination_set_status
+from quotas.services import eligibility_check, nomination_set_status
 from training_plan.models import Block, Organisation, Person, Plan, User
 from training_plan.services import person_create
 
@@ -289,6 +289,8 @@ STATUS_PATHS = {
     "withdrawn": ["submitted", "withdrawn"],
 }
 UNIT_STEPS = {"reserve", "submitted", "withdrawn"}
+# The reviewer's reason on demo nominations whose eligibility warnings were accepted.
+OVERRIDE_REASON = "Cấp ủy nơi công tác đề nghị cử; người thẩm định chấp nhận cảnh báo."
 STEP_REASONS = {
     "returned": "Đề nghị bổ sung bản nhận xét, đánh giá của cấp ủy nơi công tác.",
     "rejected": "Đơn vị đã cử đủ số lượng cho đối tượng này; đề nghị cử vào kế hoạch năm sau.",
@@ -322,8 +324,8 @@ def _eligible(course_key, person):
         "qlnn_phong_hc": manager == "phong" and person.category != "vien_chuc",
         "qlnn_phong_sn": manager == "phong" and person.category == "vien_chuc",
         "qlnn_chuyen_vien": person.rank in ("chuyen_vien", "can_su") and manager == "",
-        "qlnn_cdnn": person.category == "vien_chuc" and manager == "",
-        "tieng_anh": age < 40,
+        "qlnn_cdnn": person.rank == "giao_vien" and manager == "",
+        "tieng_anh": age < 40 and manager in ("phong", "huyen", "so", "tinh"),
     }[course_key]
 
 
@@ -505,6 +507,11 @@ def demo_nominations_create(accounts, plan, courses, classes):
         )
         if key == "sau_dai_hoc":
             nomination.training_months, nomination.commitment_months = 24, 48
+        report = eligibility_check(nomination)
+        if report.warnings and "verified" in STATUS_PATHS[status]:
+            report.override_warnings()  # the workflow verifies only after the reviewer accepts
+            nomination.override_reason = OVERRIDE_REASON
+        nomination.eligibility_store(report)
         nomination._history_user = unit_actor
         nomination.save()
         for step in STATUS_PATHS[status]:

@@ -32,11 +32,23 @@ class TransitionInline(admin.TabularInline):
 @admin.register(Nomination)
 class NominationAdmin(SimpleHistoryAdmin):
     list_display = ["person", "course", "unit", "status", "created_at"]
-    list_filter = ["status", "course__program__section__plan__year", "course__program__block"]
+    list_filter = [
+        "status",
+        "eligibility_flag",
+        "course__program__section__plan__year",
+        "course__program__block",
+    ]
     list_select_related = ["person", "course", "unit"]
     search_fields = ["person__search_name"]
     raw_id_fields = ["person", "training_class"]
+    # Written by the eligibility check of the workflow, never by hand; read as sentences.
+    exclude = ["eligibility_details"]
+    readonly_fields = ["eligibility_flag", "eligibility_sentences"]
     inlines = [TransitionInline]
+
+    @admin.display(description="kết quả kiểm tra điều kiện (chi tiết)")
+    def eligibility_sentences(self, nomination):
+        return nomination.eligibility_report.text
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, normalise_search(search_term))

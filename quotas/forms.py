@@ -208,8 +208,8 @@ class ReasonForm(forms.Form):
 FLAG_CHOICES = [
     ("", "Tất cả"),
     (Flag.OK, "Đạt điều kiện"),
-    (Flag.WARN, Flag.LABELS[Flag.WARN]),
-    (Flag.OVERRIDDEN, Flag.LABELS[Flag.OVERRIDDEN]),
+    (Flag.WARN, Flag.WARN.label),
+    (Flag.OVERRIDDEN, Flag.OVERRIDDEN.label),
 ]
 
 

@@ -380,10 +380,8 @@ def check_rows(rows, *, plan):
             row.course, row.person, plan.year, months, rules=rules_by_course.get(row.course.pk, [])
         )
         row.report = report
-        for verdict in report.blocking:
-            row.errors.append(f"Không đạt điều kiện: {verdict.description} — {verdict.message}")
-        for verdict in report.warnings:
-            row.warnings.append(f"Cảnh báo: {verdict.description} — {verdict.message}")
+        row.errors += [verdict.sentence() for verdict in report.blocking]
+        row.warnings += [verdict.sentence() for verdict in report.warnings]
     _check_quota([row for row in ready if row.ok])
     return rows
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from courses.eligibility import EligibilityReport, Flag
 from courses.models import Course, StudyMode, TrainingClass
 from training_plan.models import Organisation, Person
 from training_plan.rules import scope_to_user
@@ -141,6 +142,8 @@ class Nomination(models.Model):
     )
     # Statuses after which the same person may be nominated to the course again.
     CLOSED = (Status.REJECTED, Status.WITHDRAWN)
+    # The fields `eligibility_store` writes, for `save(update_fields=…)`.
+    ELIGIBILITY_FIELDS = ("eligibility_flag", "eligibility_details")
 
     person = models.ForeignKey(
         Person, verbose_name="cán bộ", on_delete=models.PROTECT, related_name="nominations"
@@ -180,7 +183,15 @@ class Nomination(models.Model):
     commitment_months = models.PositiveSmallIntegerField(
         "cam kết phục vụ (tháng)", null=True, blank=True
     )
-    eligibility_notes = models.TextField("ghi chú điều kiện", blank=True)
+    eligibility_flag = models.CharField(
+        "kết quả kiểm tra điều kiện", max_length=20, choices=Flag.choices, default=Flag.NONE
+    )
+    eligibility_details = models.JSONField(
+        "chi tiết kiểm tra điều kiện",
+        default=list,
+        blank=True,
+        help_text="Kết quả từng điều kiện của lần kiểm tra gần nhất (do hệ thống ghi).",
+    )
     override_reason = models.TextField("lý do chấp nhận cảnh báo", blank=True)
     result_reason = models.TextField("lý do không hoàn thành", blank=True)
     note = models.TextField("ghi chú", blank=True)
@@ -201,6 +212,7 @@ class Nomination(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["course", "status"]),
             models.Index(fields=["quota_line", "unit", "status"]),
+            models.Index(fields=["eligibility_flag", "status"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -227,6 +239,16 @@ class Nomination(models.Model):
     @property
     def is_live(self):
         return self.status not in self.CLOSED
+
+    @property
+    def eligibility_report(self):
+        """The verdicts of the last check, with the reviewer's reason for accepted warnings."""
+        return EligibilityReport.from_details(self.eligibility_details, self.override_reason)
+
+    def eligibility_store(self, report):
+        """Keep a check's verdicts on the nomination (not saved): summary flag and details."""
+        self.eligibility_flag = report.flag
+        self.eligibility_details = report.to_details()
 
 
 def status_label(status):

@@ -13,7 +13,6 @@ Vietnamese, for the views' messages and the services' refusals.
 
 import rules
 
-from courses import eligibility
 from quotas.models import Nomination, QuotaLine, status_label
 from training_plan.models import Block
 from training_plan.rules import (
@@ -231,10 +230,7 @@ def allowed_actions(user, nomination):
         (action, label, style, needs_reason)
         for action, (label, style, needs_reason) in ACTIONS.items()
         if action_refusal(user, nomination, action) is None
-        and (
-            action != "override"
-            or eligibility.EligibilityReport.from_notes(nomination.eligibility_notes).warnings
-        )
+        and (action != "override" or nomination.eligibility_report.warnings)
         and (action != "reserve" or nomination.quota_line_id is not None)
     ]
 

@@ -188,7 +188,7 @@ def nomination_list_for_user(
     """
     from django.db.models import Exists, OuterRef
 
-    from courses.eligibility import Flag, notes_flag_prefix
+    from courses.eligibility import Flag
     from quotas.models import NominationTransition
 
     nominations = nominations_for_user(user).filter(course__program__section__plan=plan)
@@ -201,13 +201,10 @@ def nomination_list_for_user(
     if status:
         nominations = nominations.filter(status=status)
     if flag == Flag.OK:
-        nominations = nominations.filter(
-            Q(eligibility_notes__startswith=notes_flag_prefix(Flag.OK))
-            | Q(eligibility_notes__startswith=notes_flag_prefix(Flag.NONE))
-            | Q(eligibility_notes="")
-        )
+        # “Đạt”: every rule passed, or the course has no rule to check.
+        nominations = nominations.filter(eligibility_flag__in=[Flag.OK, Flag.NONE])
     elif flag:
-        nominations = nominations.filter(eligibility_notes__startswith=notes_flag_prefix(flag))
+        nominations = nominations.filter(eligibility_flag=flag)
     words = normalise_search(query or "")
     if words:
         nominations = nominations.filter(person__search_name__contains=words)

@@ -118,8 +118,7 @@ def _rules_cache():
 
 def eligibility_check(nomination, *, rules=None):
     """The nomination's verdicts now; warnings accepted before stay accepted."""
-    previous = eligibility.EligibilityReport.from_notes(nomination.eligibility_notes)
-    overridden = {v.code for v in previous.verdicts if v.overridden}
+    overridden = {v.code for v in nomination.eligibility_report.verdicts if v.overridden}
     return eligibility.check(
         nomination.course,
         nomination.person,
@@ -242,7 +241,13 @@ def _locked(nomination, keys):
 
 
 def _copy_state(target, source):
-    for name in ("status", "reserve_since", "eligibility_notes", "override_reason", "updated_at"):
+    for name in (
+        "status",
+        "reserve_since",
+        *Nomination.ELIGIBILITY_FIELDS,
+        "override_reason",
+        "updated_at",
+    ):
         setattr(target, name, getattr(source, name))
 
 
@@ -363,7 +368,7 @@ def nomination_create(
     report = eligibility_check(nomination)
     if report.blocking:
         raise NominationRefused(_blocking_message(report))
-    nomination.eligibility_notes = report.to_notes()
+    nomination.eligibility_store(report)
     _insert(nomination, actor)
     return nomination
 
@@ -391,14 +396,14 @@ def nomination_update(
     report = eligibility_check(fresh)
     if report.blocking:
         raise NominationRefused(_blocking_message(report))
-    fresh.eligibility_notes = report.to_notes()
+    fresh.eligibility_store(report)
     fresh.save(
         update_fields=[
             "quota_line",
             "training_months",
             "commitment_months",
             "note",
-            "eligibility_notes",
+            *Nomination.ELIGIBILITY_FIELDS,
             "updated_at",
         ]
     )
@@ -417,12 +422,12 @@ def _submit_locked(nomination, actor):
     refusal = _seat_refusal(nomination)
     if refusal:
         raise NominationRefused(refusal)
-    nomination.eligibility_notes = report.to_notes()
+    nomination.eligibility_store(report)
     nomination_set_status(
         nomination=nomination,
         to_status=S.SUBMITTED,
         actor=actor,
-        update_fields=["eligibility_notes"],
+        update_fields=Nomination.ELIGIBILITY_FIELDS,
     )
 
 
@@ -459,14 +464,14 @@ def nomination_reserve(*, actor, nomination: Nomination) -> Nomination:
     report = eligibility_check(fresh)
     if report.blocking:
         raise NominationRefused(_blocking_message(report))
-    fresh.eligibility_notes = report.to_notes()
+    fresh.eligibility_store(report)
     fresh.reserve_since = timezone.now()
     nomination_set_status(
         nomination=fresh,
         to_status=S.RESERVE,
         actor=actor,
         reason="Đơn vị đã dùng hết chỉ tiêu được phân bổ; chờ chỉ tiêu trống.",
-        update_fields=["reserve_since", "eligibility_notes"],
+        update_fields=["reserve_since", *Nomination.ELIGIBILITY_FIELDS],
     )
     _copy_state(nomination, fresh)
     return nomination
@@ -539,9 +544,12 @@ def nomination_verify(*, actor, nomination: Nomination) -> Nomination:
             + "; ".join(f"{v.description} — {v.message}" for v in report.warnings)
             + ". Người thẩm định cần ghi lý do chấp nhận cảnh báo trước khi thẩm định đạt."
         )
-    fresh.eligibility_notes = report.to_notes()
+    fresh.eligibility_store(report)
     nomination_set_status(
-        nomination=fresh, to_status=S.VERIFIED, actor=actor, update_fields=["eligibility_notes"]
+        nomination=fresh,
+        to_status=S.VERIFIED,
+        actor=actor,
+        update_fields=Nomination.ELIGIBILITY_FIELDS,
     )
     _copy_state(nomination, fresh)
     return nomination
@@ -571,7 +579,7 @@ def nomination_override_warning(*, actor, nomination: Nomination, reason: str) -
     accepted = report.override_warnings()
     if not accepted:
         raise NominationRefused("Hồ sơ không có cảnh báo điều kiện nào cần chấp nhận.")
-    fresh.eligibility_notes = report.to_notes()
+    fresh.eligibility_store(report)
     fresh.override_reason = reason
     nomination_set_status(
         nomination=fresh,
@@ -580,7 +588,7 @@ def nomination_override_warning(*, actor, nomination: Nomination, reason: str) -
         reason="Chấp nhận cảnh báo: "
         + "; ".join(v.description for v in accepted)
         + f". Lý do: {reason}",
-        update_fields=["eligibility_notes", "override_reason"],
+        update_fields=[*Nomination.ELIGIBILITY_FIELDS, "override_reason"],
     )
     _copy_state(nomination, fresh)
     return nomination

@@ -220,7 +220,7 @@ def nomination_list(request):
     )
     page = DeferredJoinPaginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
     for nomination in page:
-        nomination.report = eligibility.EligibilityReport.from_notes(nomination.eligibility_notes)
+        nomination.report = nomination.eligibility_report
     return render(
         request,
         "quotas/nomination_list.html",
@@ -256,7 +256,7 @@ def nomination_detail(request, pk):
             "plan": nomination.course.program.section.plan,
             "course_code": nomination.course.code,
             "transitions": selectors.nomination_transitions(nomination),
-            "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
+            "report": nomination.eligibility_report,
             "actions": rules.allowed_actions(request.user, nomination),
             "can_edit": rules.action_refusal(request.user, nomination, "edit") is None,
             "reserve_position": selectors.reserve_position(nomination),
@@ -383,7 +383,7 @@ def nomination_edit(request, pk):
         {
             "form": form,
             "nomination": nomination,
-            "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
+            "report": nomination.eligibility_report,
         },
     )
 
@@ -436,7 +436,7 @@ def nomination_action(request, pk, action):
             "label": label,
             "style": style,
             "form": form,
-            "report": eligibility.EligibilityReport.from_notes(nomination.eligibility_notes),
+            "report": nomination.eligibility_report,
         },
     )
 

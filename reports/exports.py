@@ -17,6 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from budget.selectors import appendix_for_plan
+from courses.eligibility import EligibilityReport
 from courses.models import Course, StudyMode
 from quotas.models import Nomination
 from reports.progress import ROMAN, allocation_usage
@@ -463,7 +464,7 @@ class NominationsExporter(Exporter):
         "status",
         "created_day",
         "updated_day",
-        "eligibility_notes",
+        "eligibility_details",
         "override_reason",
         "note",
     ]
@@ -512,7 +513,7 @@ class NominationsExporter(Exporter):
                 status,
                 created,
                 updated,
-                notes,
+                details,
                 override,
                 note,
             ) = values
@@ -531,7 +532,7 @@ class NominationsExporter(Exporter):
                 statuses.get(status, status),
                 created,
                 updated,
-                notes,
+                EligibilityReport.from_details(details, override).text,
                 override,
                 note,
             ]

@@ -407,8 +407,10 @@ def test_preview_lists_each_row_error(client, unit_a_user, people, seats):
         "(trạng thái “Dự thảo”). Mỗi người chỉ có một hồ sơ còn hiệu lực cho một khóa."
     ]
     assert errors[8] == [
-        "Không đạt điều kiện: Chưa có bằng cao cấp hoặc cử nhân lý luận chính trị — Đã có trình độ "
-        "lý luận chính trị cao cấp; khóa này dành cho người chưa có."
+        "Không đạt: Chưa có bằng cao cấp hoặc cử nhân lý luận chính trị — Đã có trình độ "
+        "lý luận chính trị cao cấp; khóa này dành cho người chưa có (Căn cứ: Công văn "
+        "4741-CV/BTCTW ngày 20/05/2013 của Ban Tổ chức Trung ương, mục II.1 của Kế hoạch "
+        "(điều kiện đào tạo cao cấp lý luận chính trị))."
     ]
     assert errors[9][0].startswith("Không tìm thấy cán bộ “Võ Văn Khách”")
     assert errors[10] == [
@@ -459,12 +461,13 @@ def test_warning_rows_can_be_saved(client, unit_a_user):
     assert response.context["rows"][0].warnings == [
         "Cảnh báo: Không quá 40 tuổi tính từ thời điểm được cử đi đào tạo sau đại học lần đầu "
         "(không áp dụng khi không phải lần đầu: người thẩm định ghi lý do chấp nhận) — 46 tuổi "
-        "trong năm 2021; yêu cầu không quá 40 tuổi."
+        "trong năm 2021; yêu cầu không quá 40 tuổi (Căn cứ: Nghị định 101/2017/NĐ-CP ngày "
+        "01/09/2017 của Chính phủ, Điều 6 khoản 2 điểm b)."
     ]
     client.post(reverse("nomination_import_confirm"), {"token": response.context["token"]})
     nomination = Nomination.objects.get()
     assert (nomination.training_months, nomination.commitment_months) == (24, 48)
-    assert nomination.eligibility_notes.startswith('{"flag": "warn"')
+    assert nomination.eligibility_flag == "warn"
 
 
 def test_identity_number_finds_the_person_and_keeps_leading_zeros(client, btc_user, seats):
@@ -606,7 +609,9 @@ def test_import_records_history_and_every_move_like_the_form(unit_a_user, people
         assert (history.history_type, history.history_user) == ("+", unit_a_user)
         assert nomination.status == S.SUBMITTED
         assert nomination.created_by == unit_a_user
-        assert nomination.eligibility_notes  # the verdicts of the check are kept
+        # The verdicts of the check are kept.
+        assert nomination.eligibility_flag == "ok"
+        assert [v["code"] for v in nomination.eligibility_details] == ["chua-co-cao-cap"]
 
 
 def test_a_duplicate_inserted_meanwhile_saves_nothing(unit_a_user, people, seats, monkeypatch):

@@ -23,6 +23,17 @@ from tests.quotas.factories import (
 
 pytestmark = pytest.mark.django_db
 S = Nomination.Status
+# One stored verdict, as the check writes it into `Nomination.eligibility_details`.
+VERDICT_OK = {
+    "code": "chua-co-cao-cap",
+    "kind": "not_holding_theory",
+    "severity": "block",
+    "ok": True,
+    "message": "Trình độ lý luận chính trị hiện có: trung cấp.",
+    "description": "Chưa có bằng cao cấp hoặc cử nhân lý luận chính trị",
+    "basis": "Công văn 4741-CV/BTCTW ngày 20/05/2013 của Ban Tổ chức Trung ương",
+    "overridden": False,
+}
 
 
 @pytest.fixture
@@ -153,8 +164,12 @@ def test_eligibility_filter_and_explanations_in_the_list(client, btc_user, unit_
     warn = page_text(client.get(reverse("nomination_list"), {"flag": "warn"}))
     assert "Lê Thị Hòa" in warn and "Trần Văn Bình" not in warn
     assert "Có cảnh báo chưa được chấp nhận" in warn
-    assert "46 tuổi trong năm 2021; yêu cầu không quá 40 tuổi." in warn
-    assert "Căn cứ: Nghị định 101/2017/NĐ-CP ngày 01/09/2017 của Chính phủ, Điều 6 khoản 2" in warn
+    assert (
+        "Cảnh báo: Không quá 40 tuổi tính từ thời điểm được cử đi đào tạo sau đại học lần đầu "
+        "(không áp dụng khi không phải lần đầu: người thẩm định ghi lý do chấp nhận) — 46 tuổi "
+        "trong năm 2021; yêu cầu không quá 40 tuổi (Căn cứ: Nghị định 101/2017/NĐ-CP ngày "
+        "01/09/2017 của Chính phủ, Điều 6 khoản 2 điểm b)."
+    ) in warn
     ok = page_text(client.get(reverse("nomination_list"), {"flag": "ok"}))
     assert "Trần Văn Bình" in ok and "Lê Thị Hòa" not in ok
 
@@ -179,7 +194,8 @@ def _fill(count, lines):
             person=PersonFactory(),
             quota_line=lines[index % len(lines)],
             status=[S.DRAFT, S.SUBMITTED, S.VERIFIED][index % 3],
-            eligibility_notes='{"flag": "ok", "verdicts": []}',
+            eligibility_flag="ok",
+            eligibility_details=[VERDICT_OK],
         )
 
 
@@ -221,9 +237,11 @@ def test_detail_shows_transitions_verdicts_and_the_users_actions(
     text = page_text(client_for(client, btc_user).get(nomination.get_absolute_url()))
     assert "Trả lại để bổ sung" in text
     assert "Cán bộ BTC Đã gửi Trả lại để bổ sung Thiếu lý lịch" in text
-    assert "Chưa có bằng cao cấp hoặc cử nhân lý luận chính trị" in text
-    assert "Căn cứ: Công văn 4741-CV/BTCTW ngày 20/05/2013 của Ban Tổ chức Trung ương" in text
-    assert "Trình độ lý luận chính trị hiện có: trung cấp." in text
+    assert (
+        "Đạt: Chưa có bằng cao cấp hoặc cử nhân lý luận chính trị — Trình độ lý luận chính trị "
+        "hiện có: trung cấp (Căn cứ: Công văn 4741-CV/BTCTW ngày 20/05/2013 của Ban Tổ chức "
+        "Trung ương"
+    ) in text
     # BTC reviews (reject) and also acts for units (send again), but cannot verify a returned one.
     assert "Không chấp thuận" in text and "Gửi duyệt" in text and "Thẩm định đạt" not in text
     unit_text = page_text(client_for(client, unit_a_user).get(nomination.get_absolute_url()))
@@ -302,7 +320,10 @@ def test_check_button_explains_without_saving(client, unit_a_user):
     )
     text = page_text(response)
     assert "Kết quả kiểm tra điều kiện: không đạt điều kiện" in text
-    assert "51 tuổi trong năm 2021; yêu cầu dưới 40 tuổi." in text
+    assert (
+        "Không đạt: Dưới 40 tuổi (tính theo năm kế hoạch) — 51 tuổi trong năm 2021; yêu cầu "
+        "dưới 40 tuổi (Căn cứ:"
+    ) in text
     assert not Nomination.objects.exists()
 
 

@@ -68,7 +68,7 @@ def plan_data(plan_2021, without_appendix_classes):
             status="enrolled",
             training_class=k45,
             person__full_name=name,
-            eligibility_notes=EVIL_NOTES[index % len(EVIL_NOTES)],
+            override_reason=EVIL_NOTES[index % len(EVIL_NOTES)],
         )
     return plan_2021
 
@@ -222,7 +222,8 @@ def test_user_text_that_looks_like_a_formula_stays_text(client, btc_user, plan_d
         cell = names[name]
         assert cell.data_type == "s", name
         assert cell.quotePrefix, name
-    notes = [row["Ghi chú điều kiện"] for row in rows if row["Ghi chú điều kiện"].value]
+    reasons = "Lý do chấp nhận cảnh báo"
+    notes = [row[reasons] for row in rows if row[reasons].value]
     assert {cell.value for cell in notes} == set(EVIL_NOTES)
     assert all(cell.data_type == "s" and cell.quotePrefix for cell in notes)
     # Ordinary text carries no quote prefix.
