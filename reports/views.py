@@ -58,8 +58,12 @@ def plan_document_docx(request, year):
 def plan_workbook_xlsx(request, year):
     plan = plan_or_404(year)
     filename = f"so-lieu-ke-hoach-{year}.xlsx"
-    workbook = exports.plan_workbook(plan, nominations=nominations_for_user(request.user))
-    return logged_file_response(request, workbook, filename, XLSX, filters={"plan": year})
+    nominations = nominations_for_user(request.user)
+    workbook = exports.plan_workbook(plan, nominations=nominations)
+    rows = exports.plan_nominations(plan, nominations).count()
+    return logged_file_response(
+        request, workbook, filename, XLSX, filters={"plan": year}, rows=rows
+    )
 
 
 @require_perm("reports.download_nominations")
@@ -69,7 +73,9 @@ def plan_nominations_xlsx(request, year):
     filename = f"danh-sach-cu-di-hoc-{year}.xlsx"
     nominations = exports.plan_nominations(plan, nominations_for_user(request.user))
     workbook = exports.write_xlsx([exports.NominationsExporter(nominations)])
-    return logged_file_response(request, workbook, filename, XLSX, filters={"plan": year})
+    return logged_file_response(
+        request, workbook, filename, XLSX, filters={"plan": year}, rows=nominations.count()
+    )
 
 
 @require_perm("reports.download_nominations")
@@ -79,7 +85,9 @@ def nominations_all_years_xlsx(request):
     filename = "danh-sach-cu-di-hoc-tat-ca-cac-nam.xlsx"
     nominations = nominations_for_user(request.user)
     workbook = exports.write_xlsx([exports.NominationsExporter(nominations, every_year=True)])
-    return logged_file_response(request, workbook, filename, XLSX, filters={"plan": "all"})
+    return logged_file_response(
+        request, workbook, filename, XLSX, filters={"plan": "all"}, rows=nominations.count()
+    )
 
 
 def class_learners_xlsx(request, pk):
@@ -87,8 +95,9 @@ def class_learners_xlsx(request, pk):
     check_perm(request.user, "reports.download_class_list", training_class)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.xlsx"
     workbook = class_lists.class_list_xlsx(request.user, training_class)
+    rows = class_lists.class_learners_for_user(request.user, training_class).count()
     return logged_file_response(
-        request, workbook, filename, XLSX, filters={"class": training_class.pk}
+        request, workbook, filename, XLSX, filters={"class": training_class.pk}, rows=rows
     )
 
 
@@ -97,7 +106,10 @@ def class_learners_pdf(request, pk):
     check_perm(request.user, "reports.download_class_list", training_class)
     filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.pdf"
     pdf = class_lists.class_list_pdf(request.user, training_class)
-    return logged_file_response(request, pdf, filename, PDF, filters={"class": training_class.pk})
+    rows = class_lists.class_learners_for_user(request.user, training_class).count()
+    return logged_file_response(
+        request, pdf, filename, PDF, filters={"class": training_class.pk}, rows=rows
+    )
 
 
 # ---- Dashboard --------------------------------------------------------------------------------

@@ -3,13 +3,18 @@
 from training_plan.models import DownloadLog
 
 
-def download_log_record(*, user, filename: str, filters: dict | None = None) -> DownloadLog:
-    """Record that `user` downloaded `filename` produced with `filters` (JSON-serialisable)."""
+def download_log_record(
+    *, user, filename: str, filters: dict | None = None, client_address=None, rows=None
+) -> DownloadLog:
+    """Record that `user` downloaded `filename` produced with `filters` (JSON-serialisable), from
+    `client_address`, holding `rows` records of people."""
     return DownloadLog.objects.create(
         user=user if user.is_authenticated else None,
         username=user.get_username(),
         filename=filename,
         filters=filters or {},
+        client_address=client_address,
+        rows=rows,
     )
 
 

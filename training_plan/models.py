@@ -498,6 +498,10 @@ class DownloadLog(models.Model):
     at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
     filename = models.CharField("tệp", max_length=255)
     filters = models.JSONField("tham số, bộ lọc", default=dict, blank=True)
+    # Where from (the client's address, as login throttling reads it) and how many records of
+    # people the file held.
+    client_address = models.GenericIPAddressField("địa chỉ máy tải", null=True, blank=True)
+    rows = models.PositiveIntegerField("số dòng dữ liệu cá nhân", null=True, blank=True)
 
     class Meta:
         verbose_name = "nhật ký tải xuống"

@@ -3,6 +3,7 @@
 import io
 import re
 
+from axes.helpers import get_client_ip_address
 from django.http import FileResponse
 
 from training_plan.download_log import download_log_record
@@ -52,13 +53,16 @@ def download_scope(user):
     return f"unit:{user.organisation.code}" if scope is not None else "none"
 
 
-def logged_file_response(request, content, filename, content_type, *, filters):
-    """A file with personal data: recorded in the download log (with the user's scope), then
-    sent. A HEAD request sends no file, so it is not recorded."""
+def logged_file_response(request, content, filename, content_type, *, filters, rows):
+    """A file with personal data: recorded in the download log (the user's scope, the client's
+    address, the number of people's records), then sent. A HEAD request sends no file, so it
+    is not recorded."""
     if request.method != "HEAD":
         download_log_record(
             user=request.user,
             filename=filename,
             filters={**filters, "scope": download_scope(request.user)},
+            client_address=get_client_ip_address(request),
+            rows=rows,
         )
     return file_response(content, filename, content_type)

@@ -22,3 +22,19 @@ def test_a_head_request_sends_no_file_and_is_not_logged(client, btc_user):
     response = client_for(client, btc_user).head(reverse("plan_nominations_xlsx", args=[2021]))
     assert response.status_code == 200
     assert not DownloadLog.objects.exists()
+
+
+def test_the_log_keeps_the_client_address_and_the_number_of_rows(client, btc_user):
+    from quotas.models import QuotaLine
+    from tests.training_plan.factories import NominationFactory
+
+    line = QuotaLine.objects.filter(course__program__section__plan__year=2021).first()
+    NominationFactory.create_batch(3, quota_line=line)
+    client_for(client, btc_user).get(
+        reverse("plan_nominations_xlsx", args=[2021]), REMOTE_ADDR="198.51.100.7"
+    )
+    entry = DownloadLog.objects.get()
+    assert entry.client_address == "198.51.100.7"
+    assert entry.rows == 3
+    page = client.get(reverse("download_log")).content.decode()
+    assert "198.51.100.7" in page
