@@ -3,15 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.class_helpers import (
-    add_line,
-    approved_nomination,
-    enrol_directly,
-    make_class,
-    norm,
-    party_course,
-    state_course,
-)
+from tests.factories import add_line, approved_nomination, enrol_directly, make_class
+from tests.fixture_2021 import norm, party_course, state_course
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db

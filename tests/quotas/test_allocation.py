@@ -11,14 +11,13 @@ from courses.models import Course
 from quotas import allocations
 from quotas.allocations import allocation_move, allocation_set
 from quotas.models import Allocation, Nomination, QuotaLine
+from tests.factories import NominationFactory, PersonFactory
+from tests.fixture_2021 import BINH_SON, SON_TINH, TU_NGHIA, unit
 from tests.helpers import client_for, page_text
-from tests.training_plan.factories import NominationFactory, PersonFactory, unit
 from training_plan.locking import LockTimeout
 from training_plan.models import Organisation, Plan
 
 pytestmark = pytest.mark.django_db
-
-BINH_SON, SON_TINH, TU_NGHIA = "huyen-uy-binh-son", "huyen-uy-son-tinh", "huyen-uy-tu-nghia"
 
 
 @pytest.fixture

@@ -10,23 +10,12 @@ from django.urls import reverse
 
 from quotas import rules, services
 from quotas.models import Nomination
-from tests.helpers import client_for, page_text
-from tests.quotas.factories import (
-    AllocationFactory,
-    NominationFactory,
-    PersonFactory,
-    course,
-    line,
-    unit,
-)
+from tests.factories import AllocationFactory, NominationFactory, PersonFactory
+from tests.fixture_2021 import course, line, unit
+from tests.helpers import PERSONAS, client_for, page_text
 
 pytestmark = pytest.mark.django_db
 S = Nomination.Status
-
-
-@pytest.fixture
-def cao_cap(plan_2021):
-    return line("II.1.1-2")
 
 
 @pytest.fixture
@@ -51,9 +40,6 @@ def object_urls(nomination):
     for action in rules.ACTIONS:
         urls.append((action, reverse("nomination_action", args=[pk, action]), True))
     return urls
-
-
-PERSONAS = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
