@@ -1,4 +1,5 @@
-"""Shared fixtures: the 2021 plan and the personas BTC, SNV, unit A, unit B, leadership."""
+"""Shared fixtures: the 2021 plan, the personas BTC, SNV, leadership, unit A, unit B and the
+administrator, and the objects of the fixture that tests of several apps start from."""
 
 import os
 import shutil
@@ -8,8 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from demo.year import FIXTURES, FIXTURES_DIR
-from tests.helpers import make_user
-from training_plan.models import User
+from tests.factories import UserFactory
+from tests.fixture_2021 import BINH_SON, CAO_CAP, SON_TINH, line, unit
+from tests.helpers import PERSONAS
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -53,37 +55,34 @@ def plan_2021(db):
 
 @pytest.fixture
 def btc_user(plan_2021):
-    return make_user("btc_test", User.Role.BTC, "btc-tinh-uy")
+    return UserFactory(username="btc_test", btc=True)
 
 
 @pytest.fixture
 def snv_user(plan_2021):
-    return make_user("snv_test", User.Role.SNV, "so-noi-vu")
+    return UserFactory(username="snv_test", snv=True)
 
 
 @pytest.fixture
 def leader_user(plan_2021):
-    return make_user("lanhdao_test", User.Role.LEADERSHIP, "thuong-truc-tinh-uy")
+    return UserFactory(username="lanhdao_test", leadership=True)
 
 
 @pytest.fixture
 def unit_a_user(plan_2021):
     """A user of Huyện ủy Bình Sơn."""
-    return make_user("binhson_test", User.Role.UNIT, "huyen-uy-binh-son")
+    return UserFactory(username="binhson_test", organisation=unit(BINH_SON))
 
 
 @pytest.fixture
 def unit_b_user(plan_2021):
     """A user of Huyện ủy Sơn Tịnh: must never see Bình Sơn's data."""
-    return make_user("sontinh_test", User.Role.UNIT, "huyen-uy-son-tinh")
+    return UserFactory(username="sontinh_test", organisation=unit(SON_TINH))
 
 
 @pytest.fixture
 def admin_user_2021(plan_2021):
-    return User.objects.create_superuser("admin_test", password="secret-password-123")
-
-
-PERSONAS = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
+    return UserFactory(username="admin_test", admin=True)
 
 
 @pytest.fixture
@@ -98,6 +97,12 @@ def world(plan_2021, btc_user, snv_user, leader_user, unit_a_user, unit_b_user, 
 @pytest.fixture(params=PERSONAS)
 def any_user(request):
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def cao_cap(plan_2021):
+    """Cao cấp LLCT, tập trung, HVCT khu vực III: 56 seats, Party block (BTC reviews)."""
+    return line(CAO_CAP)
 
 
 @pytest.fixture

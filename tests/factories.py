@@ -1,67 +1,67 @@
-"""factory_boy factories for tests that need objects beyond the 2021 fixture.
+"""factory_boy factories of the tests: one per model, on top of the 2021 plan fixture.
 
-They build on the fixture when it is loaded (courses, quota lines and institutions of the 2021
-plan) and create what they need otherwise, so each works alone: `NominationFactory()` makes a
-person, a unit and a course. Names are fictional.
+What a test does not pass is taken from the fixture (tests/fixture_2021.py): a user or a person
+belongs to Huyện ủy Bình Sơn, an allocation gives it seats of the Cao cấp line II.1.1-2, a
+nomination is a draft of one of its people on the first quota line of its course, a class is
+held at the institution of that line. Names are fictional. Pass whatever the test is about.
+
+The few builders at the end make several objects at once (a class with its estimate, a list of
+learners in bulk) or change existing ones (enrol without the service).
 """
 
 import datetime
 
 import factory
-from factory.django import DjangoModelFactory
+from django.utils import timezone
+from factory.django import DjangoModelFactory, Password
 
 from budget.models import BudgetBlock, BudgetLine, CostNorm
-from courses.models import Course, Program, StudyMode, TrainingClass
+from courses.models import Course, Program, TrainingClass
 from quotas.models import Allocation, Nomination, QuotaLine
-from training_plan.models import Block, Organisation, Person, Plan, Section, User
+from tests import fixture_2021
+from tests.fixture_2021 import BINH_SON, CAO_CAP, DEMAND_COURSE, POLITICAL_SCHOOL
+from training_plan.models import Block, Person, Plan, Section, User
+from training_plan.text import name_sort_key, normalise_search
+
+PASSWORD = "secret-password-123"  # of every user made here (the login and browser tests type it)
 
 
-class OrganisationFactory(DjangoModelFactory):
-    class Meta:
-        model = Organisation
-        django_get_or_create = ["code"]
-
-    code = factory.Sequence(lambda n: f"don-vi-thu-{n}")
-    name = factory.Sequence(lambda n: f"Đơn vị thử nghiệm {n}")
-    kind = Organisation.Kind.UNIT
-    level = Organisation.Level.DISTRICT
-    block = Block.PARTY
+def _unit_a():
+    return fixture_2021.unit(BINH_SON)
 
 
-class InstitutionFactory(OrganisationFactory):
-    code = factory.Sequence(lambda n: f"co-so-thu-{n}")
-    name = factory.Sequence(lambda n: f"Cơ sở đào tạo thử nghiệm {n}")
-    kind = Organisation.Kind.INSTITUTION
-    level = Organisation.Level.PROVINCE
-    block = ""
+# --- Users ----------------------------------------------------------------------------------
 
 
 class UserFactory(DjangoModelFactory):
+    """A unit user of Huyện ủy Bình Sơn; `btc=True`, `snv=True` or `leadership=True` for the
+    other roles (each in its organisation of the fixture), `admin=True` for a superuser."""
+
     class Meta:
         model = User
-        skip_postgeneration_save = True
+
+    class Params:
+        btc = factory.Trait(
+            role=User.Role.BTC,
+            organisation=factory.LazyFunction(lambda: fixture_2021.unit(fixture_2021.BTC)),
+        )
+        snv = factory.Trait(
+            role=User.Role.SNV,
+            organisation=factory.LazyFunction(lambda: fixture_2021.unit(fixture_2021.SNV)),
+        )
+        leadership = factory.Trait(
+            role=User.Role.LEADERSHIP,
+            organisation=factory.LazyFunction(lambda: fixture_2021.unit(fixture_2021.LEADERSHIP)),
+        )
+        admin = factory.Trait(role="", organisation=None, is_staff=True, is_superuser=True)
 
     username = factory.Sequence(lambda n: f"nguoi_dung_{n}")
+    password = Password(PASSWORD)
     role = User.Role.UNIT
-    organisation = factory.SubFactory(OrganisationFactory)
-    password = factory.PostGenerationMethodCall("set_password", "secret-password-123")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    organisation = factory.LazyFunction(_unit_a)
 
 
-class PersonFactory(DjangoModelFactory):
-    class Meta:
-        model = Person
-
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
-    date_of_birth = factory.Sequence(lambda n: datetime.date(1975 + n % 25, 1 + n % 12, 1))
-    gender = Person.Gender.MALE
-    organisation = factory.SubFactory(OrganisationFactory)
-    category = Person.Category.CIVIL_SERVANT
-    rank = Person.Rank.EXPERT
+# --- The plan tree, for plans other than the fixture's ----------------------------------------
 
 
 class PlanFactory(DjangoModelFactory):
@@ -69,17 +69,12 @@ class PlanFactory(DjangoModelFactory):
         model = Plan
         django_get_or_create = ["province", "year"]
 
-    year = 2021
+    province = "Quảng Ngãi"
+    year = fixture_2021.YEAR
     title = factory.LazyAttribute(
         lambda o: f"Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm {o.year}"
     )
-    issuing_body = factory.SubFactory(
-        OrganisationFactory,
-        code="btv-tinh-uy",
-        name="Ban Thường vụ Tỉnh ủy",
-        kind=Organisation.Kind.DIRECTING,
-        level=Organisation.Level.PROVINCE,
-    )
+    issuing_body = factory.LazyFunction(lambda: fixture_2021.unit("btv-tinh-uy"))
     preamble = "Lời mở đầu."
     purpose = "Mục đích."
     requirements = "Yêu cầu."
@@ -114,7 +109,7 @@ class CourseFactory(DjangoModelFactory):
         model = Course
 
     program = factory.SubFactory(ProgramFactory)
-    position = factory.Sequence(lambda n: 1 + n)
+    position = 1
     name = factory.Sequence(lambda n: f"Khóa thử nghiệm {n}")
 
 
@@ -124,44 +119,105 @@ class QuotaLineFactory(DjangoModelFactory):
 
     course = factory.SubFactory(CourseFactory)
     position = factory.Sequence(lambda n: 1 + n)
-    institution = factory.SubFactory(InstitutionFactory)
-    study_mode = StudyMode.FULL_TIME
+    institution = factory.LazyFunction(lambda: fixture_2021.unit(POLITICAL_SCHOOL))
     planned_count = 20
+
+
+# --- People, allocations, nominations ---------------------------------------------------------
+
+
+class PersonFactory(DjangoModelFactory):
+    """A civil servant (chuyên viên) of Huyện ủy Bình Sơn, born 1985, in service since 2010,
+    with intermediate political theory: eligible for most courses of the 2021 plan."""
+
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    date_of_birth = datetime.date(1985, 5, 20)
+    gender = Person.Gender.MALE
+    organisation = factory.LazyFunction(_unit_a)
+    position = "Chuyên viên"
+    category = Person.Category.CIVIL_SERVANT
+    rank = Person.Rank.EXPERT
+    theory_level = Person.TheoryLevel.INTERMEDIATE
+    service_start_date = datetime.date(2010, 1, 1)
 
 
 class AllocationFactory(DjangoModelFactory):
     class Meta:
         model = Allocation
 
-    quota_line = factory.SubFactory(QuotaLineFactory)
-    unit = factory.SubFactory(OrganisationFactory)
-    count = 5
+    quota_line = factory.LazyFunction(lambda: fixture_2021.line(CAO_CAP))
+    unit = factory.LazyFunction(_unit_a)
+    count = 3
 
 
-class TrainingClassFactory(DjangoModelFactory):
-    class Meta:
-        model = TrainingClass
-
-    course = factory.SubFactory(CourseFactory)
-    code = factory.Sequence(lambda n: f"lop-thu-{n}")
-    name = factory.Sequence(lambda n: f"Lớp thử nghiệm {n}")
-    institution = factory.SubFactory(InstitutionFactory)
-    study_mode = StudyMode.FULL_TIME
-    start_date = datetime.date(2021, 6, 1)
-    end_date = datetime.date(2021, 6, 30)
-    capacity = 40
-    planned_learners = 30
+_FIRST_LINE = object()  # NominationFactory's default quota line: the course's first
 
 
 class NominationFactory(DjangoModelFactory):
+    """A nomination written directly (no workflow: that has its own tests), a draft unless a
+    status is given.
+
+    Give any of person, unit, course and quota line; what is not given follows from what is:
+    - unit: the person's unit; a new person is made in the given unit (Bình Sơn by default);
+    - course: the quota line's course; without a line, III.1.1 (a course without quota lines);
+    - quota line: the first line of the course (none for III.1.1); `quota_line=None` for none.
+    The unit and course cannot be resolved by declarations alone (each may come from the other
+    side), so `_adjust_kwargs` fills them once the given values are known.
+    """
+
     class Meta:
         model = Nomination
 
-    person = factory.SubFactory(PersonFactory)
-    unit = factory.SelfAttribute("person.organisation")
-    course = factory.SubFactory(CourseFactory)
-    quota_line = None
+    person = factory.SubFactory(
+        PersonFactory,
+        organisation=factory.LazyAttribute(lambda o: o.factory_parent.unit or _unit_a()),
+    )
+    unit = None
+    course = None
+    quota_line = _FIRST_LINE
     status = Nomination.Status.DRAFT
+    reserve_since = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Nomination.Status.RESERVE else None
+    )
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        quota_line = kwargs["quota_line"]
+        if kwargs["unit"] is None:
+            kwargs["unit"] = kwargs["person"].organisation
+        if kwargs["course"] is None:
+            given = quota_line not in (None, _FIRST_LINE)
+            kwargs["course"] = quota_line.course if given else fixture_2021.course(DEMAND_COURSE)
+        if quota_line is _FIRST_LINE:
+            kwargs["quota_line"] = kwargs["course"].quota_lines.first()
+        return kwargs
+
+
+# --- Classes and budget -----------------------------------------------------------------------
+
+
+class TrainingClassFactory(DjangoModelFactory):
+    """A class of the State-block course III.3.1 unless a course is given, at the institution
+    of the course's first quota line, from March to June 2021, for up to 30 learners."""
+
+    class Meta:
+        model = TrainingClass
+
+    course = factory.LazyFunction(fixture_2021.state_course)
+    code = factory.Sequence(lambda n: f"lop-thu-{n}")
+    name = factory.Sequence(lambda n: f"Lớp thử nghiệm {n}")
+    institution = factory.LazyAttribute(
+        lambda o: (
+            getattr(o.course.quota_lines.first(), "institution", None)
+            or fixture_2021.unit(POLITICAL_SCHOOL)
+        )
+    )
+    start_date = datetime.date(2021, 3, 1)
+    end_date = datetime.date(2021, 6, 30)
+    capacity = 30
 
 
 class BudgetBlockFactory(DjangoModelFactory):
@@ -169,7 +225,7 @@ class BudgetBlockFactory(DjangoModelFactory):
         model = BudgetBlock
         django_get_or_create = ["plan", "block"]
 
-    plan = factory.SubFactory(PlanFactory)
+    plan = factory.LazyFunction(fixture_2021.plan)
     block = Block.PARTY
     position = 1
     planned_total = 1_000_000_000
@@ -179,7 +235,7 @@ class CostNormFactory(DjangoModelFactory):
     class Meta:
         model = CostNorm
 
-    plan = factory.SubFactory(PlanFactory)
+    plan = factory.LazyFunction(fixture_2021.plan)
     code = factory.Sequence(lambda n: f"dinh-muc-thu-{n}")
     item = "Thù lao giảng viên"
     unit = "buổi"
@@ -187,13 +243,71 @@ class CostNormFactory(DjangoModelFactory):
 
 
 class BudgetLineFactory(DjangoModelFactory):
+    """The next line of the class's estimate: one lump sum of 1.000.000 đồng unless told, named
+    after its norm when it has one."""
+
     class Meta:
         model = BudgetLine
 
     training_class = factory.SubFactory(TrainingClassFactory)
-    position = factory.Sequence(lambda n: 1 + n)
-    description = "Thù lao giảng viên"
-    quantity_kind = BudgetLine.QuantityKind.SESSIONS
-    quantity = 10
+    position = factory.LazyAttribute(lambda o: o.training_class.budget_lines.count() + 1)
+    norm = None
+    description = factory.LazyAttribute(
+        lambda o: o.norm.item if o.norm else f"Khoản chi {o.position}"
+    )
+    quantity_kind = BudgetLine.QuantityKind.LUMP
+    quantity = 1
     multiplier = 1
     rate = 1_000_000
+
+
+# --- Builders ---------------------------------------------------------------------------------
+
+
+def class_with_estimate(course, amount, **fields):
+    """A class whose budget lines sum to `amount` đồng (one lump line)."""
+    training_class = TrainingClassFactory(course=course, **fields)
+    BudgetLineFactory(training_class=training_class, rate=amount)
+    return training_class
+
+
+def enrol_directly(training_class, nominations):
+    """Put nominations into a class without the service (set-up for read tests)."""
+    for nomination in nominations:
+        nomination.training_class = training_class
+        nomination.status = Nomination.Status.ENROLLED
+        nomination.save()
+
+
+def learners(training_class, unit, count, *, status=Nomination.Status.ENROLLED, names=None):
+    """`count` people of `unit` in the class, written in bulk (for large lists)."""
+    names = names or [f"Học Viên Thứ {index:04d}" for index in range(count)]
+    people = [
+        Person(
+            full_name=name,
+            # bulk_create skips save(): fill the derived name fields as save() would.
+            search_name=normalise_search(name),
+            sort_key=name_sort_key(name),
+            date_of_birth=datetime.date(1985, 1, 1),
+            gender=Person.Gender.FEMALE,
+            organisation=unit,
+            category=Person.Category.CIVIL_SERVANT,
+            position="Phó Trưởng phòng",
+        )
+        for name in names
+    ]
+    people = Person.objects.bulk_create(people)
+    line = training_class.course.quota_lines.first()
+    return Nomination.objects.bulk_create(
+        [
+            Nomination(
+                person=person,
+                course=training_class.course,
+                quota_line=line,
+                unit=unit,
+                status=status,
+                training_class=training_class,
+            )
+            for person in people
+        ]
+    )

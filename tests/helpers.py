@@ -1,25 +1,27 @@
-"""Helpers shared by tests."""
+"""Helpers shared by tests: logging in, reading pages, counting queries."""
 
 import html
 import re
 
-from training_plan.models import Organisation, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-PASSWORD = "secret-password-123"
+from tests.factories import PASSWORD
 
-
-def make_user(username, role, org_code):
-    return User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        role=role,
-        organisation=Organisation.objects.get(code=org_code) if org_code else None,
-    )
+# The user fixtures of tests/conftest.py, one per role (the administrator apart).
+PERSONAS = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
 
 
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+def count_queries(client, url):
+    """The number of queries of a GET of the URL, which must answer 200."""
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
 
 
 def browser_login(page, live_server, username, password=PASSWORD):

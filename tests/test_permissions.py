@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import load_plan_fixtures
-from tests.helpers import make_user
+from tests.factories import UserFactory
+from tests.fixture_2021 import unit
 from tests.security.world import build_world, url_patterns
 from tests.training_plan.pdf_helpers import body
 from training_plan.models import DownloadLog, Plan, User
@@ -289,7 +290,10 @@ def table(django_db_setup, django_db_blocker):
         if plan is None:  # a transactional test before this module flushed the database
             load_plan_fixtures()
             plan = Plan.objects.get(year=2021)
-        users = {role: make_user(*account) for role, account in ACCOUNTS.items()}
+        users = {
+            role: UserFactory(username=name, role=user_role, organisation=unit(code))
+            for role, (name, user_role, code) in ACCOUNTS.items()
+        }
         users["admin"] = User.objects.create_superuser("bang_admin", password="x" * 16)
         world = build_world(plan)
         clients = {"anonymous": Client()}

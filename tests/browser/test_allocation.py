@@ -4,7 +4,9 @@ other, and a unit user then sees only its own row."""
 import pytest
 from playwright.sync_api import expect
 
-from quotas.models import Allocation, QuotaLine
+from quotas.models import Allocation
+from tests import fixture_2021
+from tests.fixture_2021 import CAO_CAP
 from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +27,7 @@ def rows(card):
 
 
 def test_btc_allocates_moves_and_unit_sees_only_its_row(page, live_server, btc_user, unit_b_user):
-    line = QuotaLine.objects.get(planned_count=56, study_mode="tap_trung")
+    line = fixture_2021.line(CAO_CAP)
     browser_login(page, live_server, "btc_test")
     page.get_by_role("link", name="Phân bổ chỉ tiêu").click()
     expect(page.locator("h1")).to_have_text("Phân bổ chỉ tiêu năm 2021")

@@ -4,7 +4,8 @@ import pytest
 
 from courses.models import TrainingClass
 from quotas.models import Nomination
-from tests.class_helpers import SON_TINH, approved_nomination, course_at
+from tests.factories import NominationFactory
+from tests.fixture_2021 import SON_TINH, course, unit
 from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,14 +16,16 @@ def state_row(page):
 
 
 def test_snv_runs_a_state_class_and_the_block_reconciles(page, live_server, snv_user, plan_2021):
-    english = course_at(plan_2021, 3, 3, 7)
+    english = course("III.3.7")
     # Take away the fixture's illustrative class of the course: the block is now short of it.
     illustrative = TrainingClass.objects.get(course=english, is_illustrative=True)
     illustrative.budget_lines.all().delete()
     illustrative.delete()
-    approved_nomination(english, "Trần Thị Ánh")
-    approved_nomination(english, "Nguyễn Văn Bảo")
-    approved_nomination(english, "Lê Thị Cúc", org_code=SON_TINH)
+    NominationFactory(course=english, status="approved", person__full_name="Trần Thị Ánh")
+    NominationFactory(course=english, status="approved", person__full_name="Nguyễn Văn Bảo")
+    NominationFactory(
+        course=english, status="approved", person__full_name="Lê Thị Cúc", unit=unit(SON_TINH)
+    )
 
     browser_login(page, live_server, "snv_test")
     page.goto(f"{live_server.url}/plans/2021/budget/")

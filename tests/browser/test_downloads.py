@@ -5,15 +5,16 @@ import pytest
 from pypdf import PdfReader
 
 from demo.year import demo_accounts_create
+from tests.factories import class_with_estimate
+from tests.fixture_2021 import course
 from tests.helpers import PASSWORD, browser_login
-from tests.training_plan.doc_factories import class_with_estimate, course_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_lanhdao_downloads_plan_pdf_and_workbook(page, live_server, plan_2021, tmp_path):
     demo_accounts_create(password=PASSWORD)
-    class_with_estimate(course_of(plan_2021, 2, 3), 7_237_406_000, name="Lớp Trung cấp K45")
+    class_with_estimate(course("II.3.1"), 7_237_406_000, name="Lớp Trung cấp K45")
     browser_login(page, live_server, "lanhdao")
     page.goto(f"{live_server.url}/")
     assert page.locator("h1").first.inner_text() == "Tổng quan kế hoạch năm 2021"

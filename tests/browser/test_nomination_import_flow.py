@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 
 from quotas.models import Nomination
-from tests.helpers import browser_login, make_user
-from tests.quotas.factories import AllocationFactory, PersonFactory, line, unit
-from training_plan.models import User
+from tests.factories import AllocationFactory, PersonFactory, UserFactory
+from tests.fixture_2021 import BINH_SON, CAO_CAP, line, unit
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,10 +34,10 @@ def bulk(page, pks, button, confirm):
 def test_unit_imports_fixes_submits_and_btc_verifies_and_approves(
     page, live_server, plan_2021, tmp_path
 ):
-    make_user("binhson", User.Role.UNIT, "huyen-uy-binh-son")
-    make_user("btc", User.Role.BTC, "btc-tinh-uy")
-    cao_cap = line("II.1.1-2")
-    AllocationFactory(quota_line=cao_cap, unit=unit("huyen-uy-binh-son"), count=3)
+    UserFactory(username="binhson", organisation=unit(BINH_SON))
+    UserFactory(username="btc", btc=True)
+    cao_cap = line(CAO_CAP)
+    AllocationFactory(quota_line=cao_cap, unit=unit(BINH_SON), count=3)
     an = PersonFactory(full_name="Nguyễn Văn An", date_of_birth=datetime.date(1980, 1, 2))
     binh = PersonFactory(full_name="Trần Thị Bình", date_of_birth=datetime.date(1982, 3, 4))
 

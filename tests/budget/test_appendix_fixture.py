@@ -7,13 +7,13 @@ from budget.models import BudgetLine, CostNorm
 from budget.selectors import appendix_for_plan
 from courses.models import TrainingClass
 from quotas.models import Nomination, QuotaLine
-from tests.class_helpers import (
-    add_line,
-    approved_nominations,
+from tests.factories import (
+    BudgetLineFactory,
+    NominationFactory,
+    TrainingClassFactory,
     enrol_directly,
-    make_class,
-    state_course,
 )
+from tests.fixture_2021 import state_course
 from training_plan.models import Block
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_appendix_selector_runs_four_queries_at_any_size(plan_2021, django_asser
     with django_assert_num_queries(4):
         appendix_for_plan(plan_2021)
     for _ in range(10):
-        add_line(make_class(state_course(plan_2021)), rate=1000)
+        BudgetLineFactory(training_class__course=state_course(plan_2021), rate=1000)
     with django_assert_num_queries(4):
         appendix = appendix_for_plan(plan_2021)
     assert appendix.row_count == 30
@@ -118,11 +118,13 @@ def test_appendix_counts_the_learners_of_each_class(plan_2021):
     """Enrolled, completed and not completed nominations are learners; a class without any shows
     its planned number."""
     course = state_course(plan_2021)
-    taught = make_class(course, planned_learners=25, capacity=40)
-    add_line(taught, rate=1000)
-    empty = make_class(course, planned_learners=12)
-    add_line(empty, rate=1000)
-    enrolled, completed, failed, withdrawn = (approved_nominations(course, n) for n in (3, 2, 1, 4))
+    taught = TrainingClassFactory(course=course, planned_learners=25, capacity=40)
+    BudgetLineFactory(training_class=taught, rate=1000)
+    empty = TrainingClassFactory(course=course, planned_learners=12)
+    BudgetLineFactory(training_class=empty, rate=1000)
+    enrolled, completed, failed, withdrawn = (
+        NominationFactory.create_batch(n, course=course, status="approved") for n in (3, 2, 1, 4)
+    )
     enrol_directly(taught, enrolled + completed + failed + withdrawn)
     statuses = {
         Nomination.Status.COMPLETED: completed,
@@ -131,7 +133,7 @@ def test_appendix_counts_the_learners_of_each_class(plan_2021):
     }
     for status, nominations in statuses.items():
         Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(status=status)
-    approved_nominations(course, 5)  # approved, in no class
+    NominationFactory.create_batch(5, course=course, status="approved")  # approved, in no class
 
     rows = {
         row.training_class.pk: row for g in appendix_for_plan(plan_2021).groups for row in g.rows

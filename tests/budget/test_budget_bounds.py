@@ -18,7 +18,8 @@ from budget.models import (
     BudgetLine,
     CostNorm,
 )
-from tests.class_helpers import add_line, make_class, state_course
+from tests.factories import BudgetLineFactory, TrainingClassFactory
+from tests.fixture_2021 import state_course
 from tests.helpers import client_for, page_text
 
 pytestmark = pytest.mark.django_db
@@ -96,14 +97,14 @@ def test_norm_form_bounds_the_rate(plan_2021):
     ],
 )
 def test_line_services_refuse_and_save_nothing(plan_2021, snv_user, values, field, message):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     with pytest.raises(services.ValidationError) as refusal:
         services.budget_line_create(
             training_class=training_class, actor=snv_user, description="Khổng lồ", **values
         )
     assert refusal.value.message_dict == {field: [message]}
     assert not BudgetLine.objects.filter(training_class=training_class).exists()
-    line = add_line(training_class, rate=50_000, quantity=10)
+    line = BudgetLineFactory(training_class=training_class, rate=50_000, quantity=10)
     with pytest.raises(services.ValidationError) as refusal:
         services.budget_line_update(line=line, actor=snv_user, description="Khổng lồ", **values)
     assert refusal.value.message_dict == {field: [message]}
@@ -112,7 +113,7 @@ def test_line_services_refuse_and_save_nothing(plan_2021, snv_user, values, fiel
 
 
 def test_plan_total_is_bounded(plan_2021, snv_user, monkeypatch):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     lines = BudgetLine.objects.filter(training_class__course__program__section__plan=plan_2021)
     total = sum(line.amount for line in lines)
     monkeypatch.setattr(services, "MAX_PLAN_TOTAL", total + 1000)
@@ -131,8 +132,10 @@ def test_plan_total_is_bounded(plan_2021, snv_user, monkeypatch):
 
 def test_new_norm_rate_that_overflows_a_line_is_refused(plan_2021, btc_user):
     norm = CostNorm.objects.filter(plan=plan_2021).first()
-    training_class = make_class(state_course(plan_2021))
-    line = add_line(training_class, rate=norm.rate, quantity=100_000, norm=norm)
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
+    line = BudgetLineFactory(
+        training_class=training_class, rate=norm.rate, quantity=100_000, norm=norm
+    )
     old_rate = norm.rate
     with pytest.raises(services.ValidationError) as refusal:
         services.cost_norm_update(norm=norm, actor=btc_user, rate=10**12)
@@ -148,13 +151,15 @@ def test_new_norm_rate_that_overflows_a_line_is_refused(plan_2021, btc_user):
 
 
 def test_the_database_refuses_unbounded_amounts(plan_2021):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     norm = CostNorm.objects.filter(plan=plan_2021).first()
     block = BudgetBlock.objects.filter(plan=plan_2021).first()
     writes = [
-        lambda: add_line(training_class, rate=10**15, quantity=9224),
-        lambda: add_line(training_class, rate=10**12, quantity=100_000, multiplier=10_000),
-        lambda: add_line(training_class, rate=1, quantity=100_001),
+        lambda: BudgetLineFactory(training_class=training_class, rate=10**15, quantity=9224),
+        lambda: BudgetLineFactory(
+            training_class=training_class, rate=10**12, quantity=100_000, multiplier=10_000
+        ),
+        lambda: BudgetLineFactory(training_class=training_class, rate=1, quantity=100_001),
         lambda: CostNorm.objects.filter(pk=norm.pk).update(rate=10**12 + 1),
         lambda: BudgetBlock.objects.filter(pk=block.pk).update(planned_total=10**17 + 1),
     ]
@@ -181,7 +186,7 @@ def pages(plan, training_class):
 
 
 def test_an_overflowing_line_is_refused_and_every_page_stays_up(client, plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     client_for(client, snv_user)
     response = client.post(
         reverse("budget_line_create", args=[training_class.pk]),

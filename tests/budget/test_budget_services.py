@@ -10,43 +10,58 @@ from budget.forms import BudgetLineForm, MoneyField
 from budget.models import BudgetLine, CostNorm
 from budget.selectors import appendix_for_plan, classes_for_plan
 from courses.models import TrainingClass
-from tests.class_helpers import add_line, make_class, norm, party_course, state_course
+from tests.factories import BudgetLineFactory, TrainingClassFactory
+from tests.fixture_2021 import norm, party_course, state_course
 from training_plan.models import Block
 
 pytestmark = pytest.mark.django_db
 
 
 def test_line_amount_is_rate_times_quantity_times_days(plan_2021):
-    training_class = make_class(state_course(plan_2021))
-    line = add_line(training_class, rate=50_000, quantity=120, multiplier=12, kind="learner_days")
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
+    line = BudgetLineFactory(
+        training_class=training_class,
+        rate=50_000,
+        quantity=120,
+        multiplier=12,
+        quantity_kind="learner_days",
+    )
     assert line.amount == 72_000_000
     assert type(line.amount) is int
 
 
 def test_class_estimate_is_an_exact_integer_sum_in_the_database(plan_2021):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     # Amounts that a float would round: 10**16 + 1 đồng (above 2**53) cannot be held by a double.
     for _ in range(10):
-        add_line(training_class, rate=10**12, quantity=1000)
-    add_line(training_class, rate=1, quantity=1)
-    add_line(training_class, rate=333_333, quantity=3, multiplier=7, kind="learner_days")
+        BudgetLineFactory(training_class=training_class, rate=10**12, quantity=1000)
+    BudgetLineFactory(training_class=training_class, rate=1, quantity=1)
+    BudgetLineFactory(
+        training_class=training_class,
+        rate=333_333,
+        quantity=3,
+        multiplier=7,
+        quantity_kind="learner_days",
+    )
     estimate = classes_for_plan(plan_2021).get(pk=training_class.pk).estimate
     assert type(estimate) is int
     assert estimate == 10**16 + 1 + 333_333 * 3 * 7 > 2**53
 
 
 def test_class_without_lines_estimates_zero(plan_2021):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     estimate = classes_for_plan(plan_2021).get(pk=training_class.pk).estimate
     assert estimate == 0 and type(estimate) is int
 
 
 def test_block_sums_are_integers_and_leave_out_cancelled_classes(plan_2021):
     before = {g.block: g.subtotal for g in appendix_for_plan(plan_2021).groups}
-    live = make_class(state_course(plan_2021))
-    add_line(live, rate=1_000_001, quantity=3)
-    cancelled = make_class(state_course(plan_2021), status=TrainingClass.Status.CANCELLED)
-    add_line(cancelled, rate=9_999_999, quantity=1)
+    live = TrainingClassFactory(course=state_course(plan_2021))
+    BudgetLineFactory(training_class=live, rate=1_000_001, quantity=3)
+    cancelled = TrainingClassFactory(
+        course=state_course(plan_2021), status=TrainingClass.Status.CANCELLED
+    )
+    BudgetLineFactory(training_class=cancelled, rate=9_999_999, quantity=1)
     groups = {g.block: g for g in appendix_for_plan(plan_2021).groups}
     assert groups[Block.STATE].subtotal == before[Block.STATE] + 3_000_003
     assert groups[Block.STATE].difference == 3_000_003
@@ -56,7 +71,7 @@ def test_block_sums_are_integers_and_leave_out_cancelled_classes(plan_2021):
 
 
 def test_norm_line_takes_the_norm_rate_and_name(plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     food = norm(plan_2021, "tien-an-hoc-vien-trong-tinh")
     line = services.budget_line_create(
         training_class=training_class,
@@ -72,7 +87,7 @@ def test_norm_line_takes_the_norm_rate_and_name(plan_2021, snv_user):
 
 
 def test_free_line_needs_description_and_rate(plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     with pytest.raises(ValidationError) as error:
         services.budget_line_create(
             training_class=training_class, actor=snv_user, quantity_kind="lump", quantity=1
@@ -90,7 +105,7 @@ def test_free_line_needs_description_and_rate(plan_2021, snv_user):
 
 
 def test_days_only_with_learners_times_days(plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     common = {"training_class": training_class, "actor": snv_user, "description": "x", "rate": 1}
     with pytest.raises(ValidationError) as error:
         services.budget_line_create(quantity_kind="learners", quantity=5, multiplier=3, **common)
@@ -104,7 +119,7 @@ def test_days_only_with_learners_times_days(plan_2021, snv_user):
 
 @pytest.mark.parametrize("bad", [Decimal("1.5"), 1.5, "100", -5, True])
 def test_money_must_be_whole_dong(plan_2021, snv_user, bad):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     with pytest.raises(ValidationError):
         services.budget_line_create(
             training_class=training_class,
@@ -117,7 +132,7 @@ def test_money_must_be_whole_dong(plan_2021, snv_user, bad):
 
 
 def test_snv_cannot_cost_a_party_class(plan_2021, snv_user, btc_user):
-    training_class = make_class(party_course(plan_2021))
+    training_class = TrainingClassFactory(course=party_course(plan_2021))
     kwargs = {"description": "x", "quantity_kind": "lump", "quantity": 1, "rate": 1000}
     with pytest.raises(PermissionDenied):
         services.budget_line_create(training_class=training_class, actor=snv_user, **kwargs)
@@ -128,7 +143,7 @@ def test_snv_cannot_cost_a_party_class(plan_2021, snv_user, btc_user):
 
 
 def test_cancelled_class_takes_no_budget_lines(plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021), status="cancelled")
+    training_class = TrainingClassFactory(course=state_course(plan_2021), status="cancelled")
     with pytest.raises(ValidationError):
         services.budget_line_create(
             training_class=training_class,
@@ -142,10 +157,14 @@ def test_cancelled_class_takes_no_budget_lines(plan_2021, snv_user):
 
 def test_new_norm_rate_reprices_lines_of_unfinished_classes(plan_2021, btc_user):
     books = norm(plan_2021, "tai-lieu-hoc-tap")
-    planned = make_class(state_course(plan_2021))
-    finished = make_class(state_course(plan_2021), status="finished")
-    planned_line = add_line(planned, rate=books.rate, quantity=10, kind="learners", norm=books)
-    finished_line = add_line(finished, rate=books.rate, quantity=10, kind="learners", norm=books)
+    planned = TrainingClassFactory(course=state_course(plan_2021))
+    finished = TrainingClassFactory(course=state_course(plan_2021), status="finished")
+    planned_line = BudgetLineFactory(
+        training_class=planned, rate=books.rate, quantity=10, quantity_kind="learners", norm=books
+    )
+    finished_line = BudgetLineFactory(
+        training_class=finished, rate=books.rate, quantity=10, quantity_kind="learners", norm=books
+    )
     fixture_lines = BudgetLine.objects.filter(norm=books).exclude(
         pk__in=[planned_line.pk, finished_line.pk]
     )

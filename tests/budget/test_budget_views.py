@@ -3,26 +3,20 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.models import BudgetLine, CostNorm
 from quotas.models import Nomination
-from tests.class_helpers import (
-    add_line,
-    approved_nominations,
+from tests.factories import (
+    BudgetLineFactory,
+    NominationFactory,
+    TrainingClassFactory,
     enrol_directly,
-    make_class,
-    norm,
-    party_course,
-    state_course,
 )
-from tests.helpers import client_for, page_text
+from tests.fixture_2021 import norm, party_course, state_course
+from tests.helpers import PERSONAS, client_for, count_queries, page_text
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
 
 
 def read_urls():
@@ -45,7 +39,7 @@ def test_anonymous_goes_to_login(client, plan_2021):
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 
 
-@pytest.mark.parametrize("persona", ROLES)
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_every_role_reads_budget_appendix_and_norms(client, persona, request):
     client_for(client, request.getfixturevalue(persona))
     for url in read_urls():
@@ -82,7 +76,7 @@ def test_budget_page_shows_blocks_and_total_in_words(client, leader_user):
 
 
 def test_budget_page_flags_a_block_that_does_not_reconcile(client, plan_2021, snv_user):
-    add_line(make_class(state_course(plan_2021)), rate=12_500_000)
+    BudgetLineFactory(training_class__course=state_course(plan_2021), rate=12_500_000)
     client_for(client, snv_user)
     html = client.get(reverse("budget_overview", args=[2021])).content.decode()
     state = block_row(html, "state")
@@ -105,12 +99,6 @@ def test_appendix_page_groups_blocks_with_subtotals(client, unit_a_user):
     assert text.index("Khối Đảng") < text.index("Khối Nhà nước")
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.parametrize("name", ["budget_overview", "budget_appendix"])
 def test_budget_pages_queries_do_not_grow(
     client, plan_2021, btc_user, name, django_assert_num_queries
@@ -120,21 +108,28 @@ def test_budget_pages_queries_do_not_grow(
     small = count_queries(client, url)
     for course in (state_course(plan_2021), party_course(plan_2021)):
         for _ in range(8):
-            training_class = make_class(course, capacity=3)
-            add_line(training_class, rate=1_000)
-            enrol_directly(training_class, approved_nominations(course, 2))
+            training_class = TrainingClassFactory(course=course, capacity=3)
+            BudgetLineFactory(training_class=training_class, rate=1_000)
+            enrol_directly(
+                training_class, NominationFactory.create_batch(2, course=course, status="approved")
+            )
     with django_assert_num_queries(small):
         client.get(url)
 
 
 def test_block_review_counts_learners_by_status(client, plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021), capacity=10, name="Lớp rà soát")
-    enrolled, completed, failed = approved_nominations(training_class.course, 3)
+    training_class = TrainingClassFactory(
+        course=state_course(plan_2021), capacity=10, name="Lớp rà soát"
+    )
+    enrolled, completed, failed = NominationFactory.create_batch(
+        3, course=training_class.course, status="approved"
+    )
     enrol_directly(training_class, [enrolled, completed, failed])
     Nomination.objects.filter(pk=completed.pk).update(status="completed")
     Nomination.objects.filter(pk=failed.pk).update(status="not_completed")
-    approved_nominations(training_class.course, 2)  # waiting for a class
-    add_line(training_class, rate=4_000_000)
+    # Two more approved, waiting for a class.
+    NominationFactory.create_batch(2, course=training_class.course, status="approved")
+    BudgetLineFactory(training_class=training_class, rate=4_000_000)
     client_for(client, snv_user)
     text = page_text(client.get(reverse("block_review", args=[2021, "state"])))
     assert "Lớp rà soát" in text
@@ -165,8 +160,10 @@ def test_block_review_queries_do_not_grow(client, plan_2021, snv_user, django_as
     small = count_queries(client, url)
     course = state_course(plan_2021)
     for _ in range(6):
-        training_class = make_class(course, capacity=5)
-        enrol_directly(training_class, approved_nominations(course, 3))
+        training_class = TrainingClassFactory(course=course, capacity=5)
+        enrol_directly(
+            training_class, NominationFactory.create_batch(3, course=course, status="approved")
+        )
     with django_assert_num_queries(small):
         client.get(url)
 
@@ -229,7 +226,7 @@ def test_norm_in_use_delete_refused_in_the_page(client, plan_2021, btc_user):
 
 
 def test_snv_adds_a_norm_line_and_a_free_line(client, plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021), capacity=40)
+    training_class = TrainingClassFactory(course=state_course(plan_2021), capacity=40)
     client_for(client, snv_user)
     url = reverse("budget_line_create", args=[training_class.pk])
     food = norm(plan_2021, "tien-an-hoc-vien-trong-tinh")
@@ -255,7 +252,7 @@ def test_snv_adds_a_norm_line_and_a_free_line(client, plan_2021, snv_user):
 
 
 def test_line_bad_input_changes_nothing(client, plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021))
+    training_class = TrainingClassFactory(course=state_course(plan_2021))
     client_for(client, snv_user)
     response = client.post(
         reverse("budget_line_create", args=[training_class.pk]),
@@ -273,7 +270,7 @@ def test_line_bad_input_changes_nothing(client, plan_2021, snv_user):
     [("btc_user", 200), ("snv_user", 403), ("leader_user", 403), ("unit_b_user", 403)],
 )
 def test_party_line_pages_for_btc_only(client, plan_2021, persona, status, request):
-    line = add_line(make_class(party_course(plan_2021)), rate=1000)
+    line = BudgetLineFactory(training_class__course=party_course(plan_2021), rate=1000)
     client_for(client, request.getfixturevalue(persona))
     assert client.get(reverse("budget_line_edit", args=[line.pk])).status_code == status
     expected_delete = 302 if status == 200 else 403
@@ -282,7 +279,7 @@ def test_party_line_pages_for_btc_only(client, plan_2021, persona, status, reque
 
 
 def test_edit_line(client, plan_2021, snv_user):
-    line = add_line(make_class(state_course(plan_2021)), rate=1000)
+    line = BudgetLineFactory(training_class__course=state_course(plan_2021), rate=1000)
     client_for(client, snv_user)
     response = client.post(
         reverse("budget_line_edit", args=[line.pk]),

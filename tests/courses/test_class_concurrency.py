@@ -9,7 +9,8 @@ from django.db import connection
 
 from quotas import classes as services
 from quotas.models import Nomination
-from tests.class_helpers import approved_nominations, make_class, state_course
+from tests.factories import NominationFactory, TrainingClassFactory
+from tests.fixture_2021 import state_course
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -44,8 +45,8 @@ def enrol_concurrently(training_class, nominations, actor):
 
 def test_concurrent_enrolments_fill_exactly_the_capacity(postgres_only, plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=CAPACITY)
-    nominations = approved_nominations(course, WORKERS)
+    training_class = TrainingClassFactory(course=course, capacity=CAPACITY)
+    nominations = NominationFactory.create_batch(WORKERS, course=course, status="approved")
 
     outcomes = enrol_concurrently(training_class, nominations, snv_user)
 
@@ -66,8 +67,8 @@ def test_control_without_the_lock_the_class_is_overbooked(
     """The same race with the lock taken away (and the window between counting and writing
     widened): more learners than places get in, so the lock is what keeps the capacity."""
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=CAPACITY)
-    nominations = approved_nominations(course, WORKERS)
+    training_class = TrainingClassFactory(course=course, capacity=CAPACITY)
+    nominations = NominationFactory.create_batch(WORKERS, course=course, status="approved")
     count = services._learner_count
 
     def slow_count(klass):

@@ -8,14 +8,10 @@ import pytest
 from django.urls import reverse
 
 from quotas.models import Nomination
+from tests import fixture_2021
+from tests.factories import NominationFactory, class_with_estimate, learners
+from tests.fixture_2021 import BINH_SON, SON_TINH
 from tests.helpers import client_for
-from tests.training_plan.doc_factories import (
-    NominationFactory,
-    class_with_estimate,
-    course_of,
-    learners,
-    org,
-)
 from tests.training_plan.pdf_helpers import body, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def k45(plan_2021):
     return class_with_estimate(
-        course_of(plan_2021, 2, 3),
+        fixture_2021.course("II.3.1"),
         100_000_000,
         name="Lớp Trung cấp LLCT-HC K45",
         venue="Cơ sở 2, Trường Chính trị tỉnh",
@@ -62,7 +58,7 @@ def test_class_list_with_no_learners(client, btc_user, k45):
 
 def test_class_list_with_one_learner_shows_header_and_result(client, snv_user, k45):
     nomination = NominationFactory(
-        unit=org("huyen-uy-binh-son"),
+        unit=fixture_2021.unit(BINH_SON),
         course=k45.course,
         status=Nomination.Status.NOT_COMPLETED,
         training_class=k45,
@@ -72,7 +68,7 @@ def test_class_list_with_one_learner_shows_header_and_result(client, snv_user, k
     )
     # Nominations that never sat in the class are not learners.
     NominationFactory(
-        unit=org("huyen-uy-binh-son"), course=k45.course, status="approved", training_class=None
+        unit=fixture_2021.unit(BINH_SON), course=k45.course, status="approved", training_class=None
     )
     rows, info = xlsx(client, snv_user, k45)
     assert len(rows) == 1
@@ -104,7 +100,7 @@ def test_class_list_with_one_learner_shows_header_and_result(client, snv_user, k
 def test_class_list_with_500_learners_in_vietnamese_order(client, leader_user, k45):
     names = [f"Nguyễn Văn {chr(0x41 + i % 26)}{i:03d}" for i in range(497)]
     names += ["Lê Thị Ánh", "Phạm Văn Đức", "Trần Văn An"]
-    learners(k45, org("huyen-uy-son-tinh"), 500, names=names)
+    learners(k45, fixture_2021.unit(SON_TINH), 500, names=names)
     rows, info = xlsx(client, leader_user, k45)
     assert len(rows) == 500
     assert info["Số học viên trong danh sách"] == 500
@@ -125,8 +121,8 @@ def test_class_list_with_500_learners_in_vietnamese_order(client, leader_user, k
 
 
 def test_unit_sees_only_its_own_people(client, unit_a_user, unit_b_user, k45):
-    learners(k45, org("huyen-uy-binh-son"), 2, names=["Đỗ Văn Một", "Đỗ Văn Hai"])
-    learners(k45, org("huyen-uy-son-tinh"), 3, names=["Võ Thị Ba", "Võ Thị Bốn", "Võ Thị Năm"])
+    learners(k45, fixture_2021.unit(BINH_SON), 2, names=["Đỗ Văn Một", "Đỗ Văn Hai"])
+    learners(k45, fixture_2021.unit(SON_TINH), 3, names=["Võ Thị Ba", "Võ Thị Bốn", "Võ Thị Năm"])
     rows, info = xlsx(client, unit_a_user, k45)
     assert sorted(row[1] for row in rows) == ["Đỗ Văn Hai", "Đỗ Văn Một"]
     assert info["Phạm vi"] == "Chỉ học viên do Huyện ủy Bình Sơn cử"

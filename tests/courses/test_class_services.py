@@ -8,16 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from courses.models import TrainingClass
 from quotas import classes as services
 from quotas.models import Nomination, NominationTransition
-from tests.class_helpers import (
-    SON_TINH,
-    approved_nomination,
-    approved_nominations,
-    enrol_directly,
-    make_class,
-    party_course,
-    state_course,
-)
-from training_plan.models import Organisation
+from tests.factories import NominationFactory, TrainingClassFactory, enrol_directly
+from tests.fixture_2021 import SON_TINH, party_course, state_course, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def create_kwargs(**changes):
     kwargs = {
         "name": "Lớp bồi dưỡng lãnh đạo cấp sở khóa I",
-        "institution": Organisation.objects.get(code="co-so-dao-tao-lien-quan"),
+        "institution": unit("co-so-dao-tao-lien-quan"),
         "start_date": datetime.date(2021, 9, 6),
         "end_date": datetime.date(2021, 9, 30),
         "capacity": 40,
@@ -113,8 +105,8 @@ def test_class_dates_must_be_ordered(plan_2021, snv_user):
 
 def test_enrol_moves_approved_nominations_into_the_class_and_records_it(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=3)
-    first, second = approved_nominations(course, 2)
+    training_class = TrainingClassFactory(course=course, capacity=3)
+    first, second = NominationFactory.create_batch(2, course=course, status="approved")
     assert (
         services.class_enrol(
             training_class=training_class, nomination_ids=[first.pk, second.pk], actor=snv_user
@@ -132,9 +124,11 @@ def test_enrol_moves_approved_nominations_into_the_class_and_records_it(plan_202
 
 def test_enrol_over_capacity_enrols_nobody(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=3)
-    enrol_directly(training_class, approved_nominations(course, 2))
-    waiting = approved_nominations(course, 2)
+    training_class = TrainingClassFactory(course=course, capacity=3)
+    enrol_directly(
+        training_class, NominationFactory.create_batch(2, course=course, status="approved")
+    )
+    waiting = NominationFactory.create_batch(2, course=course, status="approved")
     with pytest.raises(ValidationError) as error:
         services.class_enrol(
             training_class=training_class,
@@ -150,12 +144,16 @@ def test_enrol_over_capacity_enrols_nobody(plan_2021, snv_user):
 
 def test_enrol_refuses_nominations_not_approved_or_of_another_course(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=10)
-    submitted = approved_nomination(course, "Trần Văn Gửi")
+    training_class = TrainingClassFactory(course=course, capacity=10)
+    submitted = NominationFactory(
+        course=course, status="approved", person__full_name="Trần Văn Gửi"
+    )
     submitted.status = Nomination.Status.SUBMITTED
     submitted.save()
-    other_course = approved_nomination(state_course(plan_2021).program.courses.get(position=2))
-    fine = approved_nomination(course)
+    other_course = NominationFactory(
+        course=state_course(plan_2021).program.courses.get(position=2), status="approved"
+    )
+    fine = NominationFactory(course=course, status="approved")
     for bad in (submitted, other_course):
         with pytest.raises(ValidationError):
             services.class_enrol(
@@ -167,8 +165,11 @@ def test_enrol_refuses_nominations_not_approved_or_of_another_course(plan_2021, 
 
 def test_enrol_refuses_a_nomination_already_in_a_class(plan_2021, snv_user):
     course = state_course(plan_2021)
-    first_class, second_class = make_class(course), make_class(course)
-    nomination = approved_nomination(course)
+    first_class, second_class = (
+        TrainingClassFactory(course=course),
+        TrainingClassFactory(course=course),
+    )
+    nomination = NominationFactory(course=course, status="approved")
     services.class_enrol(training_class=first_class, nomination_ids=[nomination.pk], actor=snv_user)
     with pytest.raises(ValidationError) as error:
         services.class_enrol(
@@ -180,8 +181,8 @@ def test_enrol_refuses_a_nomination_already_in_a_class(plan_2021, snv_user):
 @pytest.mark.parametrize("status", ["finished", "cancelled"])
 def test_no_enrolment_into_a_finished_or_cancelled_class(plan_2021, snv_user, status):
     course = state_course(plan_2021)
-    training_class = make_class(course, status=status)
-    nomination = approved_nomination(course)
+    training_class = TrainingClassFactory(course=course, status=status)
+    nomination = NominationFactory(course=course, status="approved")
     with pytest.raises(ValidationError):
         services.class_enrol(
             training_class=training_class, nomination_ids=[nomination.pk], actor=snv_user
@@ -190,8 +191,10 @@ def test_no_enrolment_into_a_finished_or_cancelled_class(plan_2021, snv_user, st
 
 def test_capacity_cannot_drop_below_the_learners(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=5)
-    enrol_directly(training_class, approved_nominations(course, 3))
+    training_class = TrainingClassFactory(course=course, capacity=5)
+    enrol_directly(
+        training_class, NominationFactory.create_batch(3, course=course, status="approved")
+    )
     with pytest.raises(ValidationError) as error:
         services.training_class_update(training_class=training_class, actor=snv_user, capacity=2)
     assert "Lớp đã có 3 học viên" in error.value.message_dict["capacity"][0]
@@ -202,8 +205,8 @@ def test_capacity_cannot_drop_below_the_learners(plan_2021, snv_user):
 
 def test_results_need_a_started_class_and_a_reason_for_not_completed(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=5)
-    done, failed = approved_nominations(course, 2)
+    training_class = TrainingClassFactory(course=course, capacity=5)
+    done, failed = NominationFactory.create_batch(2, course=course, status="approved")
     enrol_directly(training_class, [done, failed])
     results = {done.pk: ("completed", ""), failed.pk: ("not_completed", "Ốm dài ngày")}
     with pytest.raises(ValidationError):  # still “planned”
@@ -237,10 +240,12 @@ def test_results_need_a_started_class_and_a_reason_for_not_completed(plan_2021, 
 
 def test_cancel_returns_learners_to_approved(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=5)
+    training_class = TrainingClassFactory(course=course, capacity=5)
     services.class_enrol(
         training_class=training_class,
-        nomination_ids=[n.pk for n in approved_nominations(course, 2)],
+        nomination_ids=[
+            n.pk for n in NominationFactory.create_batch(2, course=course, status="approved")
+        ],
         actor=snv_user,
     )
     assert services.class_cancel(training_class=training_class, actor=snv_user, reason="Thiếu") == 2
@@ -254,8 +259,8 @@ def test_cancel_returns_learners_to_approved(plan_2021, snv_user):
 
 def test_cancel_refused_once_a_learner_has_a_result(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course, capacity=5, status="running")
-    nomination = approved_nomination(course)
+    training_class = TrainingClassFactory(course=course, capacity=5, status="running")
+    nomination = NominationFactory(course=course, status="approved")
     enrol_directly(training_class, [nomination])
     services.class_record_results(
         training_class=training_class, results={nomination.pk: ("completed", "")}, actor=snv_user
@@ -268,8 +273,8 @@ def test_cancel_refused_once_a_learner_has_a_result(plan_2021, snv_user):
 
 def test_unenrol_returns_one_learner(plan_2021, snv_user):
     course = state_course(plan_2021)
-    training_class = make_class(course)
-    nomination = approved_nomination(course, org_code=SON_TINH)
+    training_class = TrainingClassFactory(course=course)
+    nomination = NominationFactory(course=course, status="approved", unit=unit(SON_TINH))
     services.class_enrol(
         training_class=training_class, nomination_ids=[nomination.pk], actor=snv_user
     )

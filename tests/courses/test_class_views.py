@@ -1,32 +1,23 @@
 """Class pages for every role: reading, managing one's own block, scoping of learners."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import TrainingClass
 from quotas.models import Nomination
-from tests.class_helpers import (
-    SON_TINH,
-    approved_nomination,
-    approved_nominations,
-    enrol_directly,
-    make_class,
-    party_course,
-    state_course,
-)
-from tests.helpers import client_for, page_text
+from tests.factories import NominationFactory, TrainingClassFactory, enrol_directly
+from tests.fixture_2021 import SON_TINH, party_course, state_course, unit
+from tests.helpers import PERSONAS, client_for, count_queries, page_text
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
 
 
 @pytest.fixture
 def classes(plan_2021):
-    state = make_class(state_course(plan_2021), capacity=10, name="Lớp QLNN thử")
-    party = make_class(party_course(plan_2021), capacity=10, name="Lớp Trung cấp thử")
+    state = TrainingClassFactory(course=state_course(plan_2021), capacity=10, name="Lớp QLNN thử")
+    party = TrainingClassFactory(
+        course=party_course(plan_2021), capacity=10, name="Lớp Trung cấp thử"
+    )
     return {"state": state, "party": party}
 
 
@@ -48,7 +39,7 @@ def test_anonymous_goes_to_login(client, classes):
         assert response["Location"].startswith("/login/"), url
 
 
-@pytest.mark.parametrize("persona", ROLES)
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_every_role_reads_the_class_list_and_every_class(client, classes, persona, request):
     client_for(client, request.getfixturevalue(persona))
     response = client.get(reverse("class_list", args=[2021]))
@@ -107,7 +98,7 @@ def test_btc_reads_snv_class_without_manage_actions(client, btc_user, classes):
 @pytest.mark.parametrize("persona", ["btc_user", "leader_user", "unit_a_user"])
 def test_only_the_block_owner_may_post_changes(client, classes, persona, request):
     course = state_course(classes["state"].course.program.section.plan)
-    nomination = approved_nomination(course)
+    nomination = NominationFactory(course=course, status="approved")
     client_for(client, request.getfixturevalue(persona))
     training_class = classes["state"]
     posts = [
@@ -127,8 +118,12 @@ def test_only_the_block_owner_may_post_changes(client, classes, persona, request
 def test_units_see_only_their_own_learners(client, classes, unit_a_user, unit_b_user, snv_user):
     training_class = classes["state"]
     course = training_class.course
-    from_a = approved_nomination(course, "Nguyễn Thị Bình Sơn")
-    from_b = approved_nomination(course, "Lê Văn Sơn Tịnh", org_code=SON_TINH)
+    from_a = NominationFactory(
+        course=course, status="approved", person__full_name="Nguyễn Thị Bình Sơn"
+    )
+    from_b = NominationFactory(
+        course=course, status="approved", person__full_name="Lê Văn Sơn Tịnh", unit=unit(SON_TINH)
+    )
     enrol_directly(training_class, [from_a, from_b])
     url = urls_of(training_class)["detail"]
 
@@ -150,7 +145,13 @@ def test_units_see_only_their_own_learners(client, classes, unit_a_user, unit_b_
 def test_learners_sorted_by_given_name(client, classes, snv_user):
     training_class = classes["state"]
     names = ["Trần Văn Ánh", "Nguyễn Thị Bình", "Lê An", "Đỗ Văn Đức", "Phạm Dũng"]
-    enrol_directly(training_class, [approved_nomination(training_class.course, n) for n in names])
+    enrol_directly(
+        training_class,
+        [
+            NominationFactory(course=training_class.course, status="approved", person__full_name=n)
+            for n in names
+        ],
+    )
     client_for(client, snv_user)
     text = page_text(client.get(urls_of(training_class)["detail"]))
     section = text[text.index("Danh sách học viên") :]
@@ -202,7 +203,9 @@ def test_open_class_bad_input_explains_and_saves_nothing(client, plan_2021, snv_
 
 def test_bulk_and_single_enrolment_in_the_page(client, classes, snv_user):
     training_class = classes["state"]
-    first, second, third = approved_nominations(training_class.course, 3)
+    first, second, third = NominationFactory.create_batch(
+        3, course=training_class.course, status="approved"
+    )
     client_for(client, snv_user)
     url = reverse("class_enrol", args=[training_class.pk])
     response = client.post(url, {"nominations": [first.pk, second.pk]}, follow=True)
@@ -213,8 +216,8 @@ def test_bulk_and_single_enrolment_in_the_page(client, classes, snv_user):
 
 
 def test_enrolment_over_capacity_says_so(client, plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021), capacity=1)
-    nominations = approved_nominations(training_class.course, 2)
+    training_class = TrainingClassFactory(course=state_course(plan_2021), capacity=1)
+    nominations = NominationFactory.create_batch(2, course=training_class.course, status="approved")
     client_for(client, snv_user)
     response = client.post(
         reverse("class_enrol", args=[training_class.pk]),
@@ -236,7 +239,14 @@ def test_cancel_says_how_many_learners_went_back(client, classes, snv_user):
     client_for(client, snv_user)
     client.post(
         reverse("class_enrol", args=[training_class.pk]),
-        {"nominations": [n.pk for n in approved_nominations(training_class.course, 3)]},
+        {
+            "nominations": [
+                n.pk
+                for n in NominationFactory.create_batch(
+                    3, course=training_class.course, status="approved"
+                )
+            ]
+        },
     )
     response = client.post(
         reverse("class_cancel", args=[training_class.pk]), {"reason": "Không đủ"}, follow=True
@@ -249,8 +259,12 @@ def test_cancel_says_how_many_learners_went_back(client, classes, snv_user):
 
 
 def test_results_page_records_results(client, plan_2021, snv_user):
-    training_class = make_class(state_course(plan_2021), capacity=5, status="running")
-    done, failed = approved_nominations(training_class.course, 2)
+    training_class = TrainingClassFactory(
+        course=state_course(plan_2021), capacity=5, status="running"
+    )
+    done, failed = NominationFactory.create_batch(
+        2, course=training_class.course, status="approved"
+    )
     enrol_directly(training_class, [done, failed])
     client_for(client, snv_user)
     url = reverse("class_results", args=[training_class.pk])
@@ -281,33 +295,37 @@ def test_results_page_waits_for_the_class_to_start(client, classes, snv_user):
     assert "Chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc" in page_text(response)
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_class_list_queries_do_not_grow(client, plan_2021, btc_user, django_assert_num_queries):
     client_for(client, btc_user)
     url = reverse("class_list", args=[2021])
     course = state_course(plan_2021)
-    make_class(course)
+    TrainingClassFactory(course=course)
     small = count_queries(client, url)
     for _ in range(15):
-        training_class = make_class(course, capacity=5)
-        enrol_directly(training_class, approved_nominations(course, 2))
+        training_class = TrainingClassFactory(course=course, capacity=5)
+        enrol_directly(
+            training_class, NominationFactory.create_batch(2, course=course, status="approved")
+        )
     with django_assert_num_queries(small):
         client.get(url)
 
 
 def test_class_page_queries_do_not_grow(client, plan_2021, snv_user, django_assert_num_queries):
     client_for(client, snv_user)
-    training_class = make_class(state_course(plan_2021), capacity=40)
-    enrol_directly(training_class, approved_nominations(training_class.course, 1))
-    approved_nominations(training_class.course, 1)
+    training_class = TrainingClassFactory(course=state_course(plan_2021), capacity=40)
+    enrol_directly(
+        training_class,
+        NominationFactory.create_batch(1, course=training_class.course, status="approved"),
+    )
+    NominationFactory.create_batch(1, course=training_class.course, status="approved")
     url = reverse("class_detail", args=[training_class.pk])
     small = count_queries(client, url)
-    enrol_directly(training_class, approved_nominations(training_class.course, 20))
-    approved_nominations(training_class.course, 10, org_code=SON_TINH)
+    enrol_directly(
+        training_class,
+        NominationFactory.create_batch(20, course=training_class.course, status="approved"),
+    )
+    NominationFactory.create_batch(
+        10, course=training_class.course, status="approved", unit=unit(SON_TINH)
+    )
     with django_assert_num_queries(small):
         client.get(url)

@@ -11,28 +11,19 @@ from courses.models import Course
 from quotas import allocations
 from quotas.allocations import allocation_move, allocation_set
 from quotas.models import Allocation, Nomination, QuotaLine
+from tests.factories import NominationFactory, PersonFactory
+from tests.fixture_2021 import BINH_SON, SON_TINH, STATE_COURSE, TU_NGHIA, line, unit
 from tests.helpers import client_for, page_text
-from tests.training_plan.factories import NominationFactory, PersonFactory, unit
 from training_plan.locking import LockTimeout
 from training_plan.models import Organisation, Plan
 
 pytestmark = pytest.mark.django_db
 
-BINH_SON, SON_TINH, TU_NGHIA = "huyen-uy-binh-son", "huyen-uy-son-tinh", "huyen-uy-tu-nghia"
-
-
-@pytest.fixture
-def line(plan_2021):
-    """Cao cấp LLCT, full-time at Học viện Chính trị khu vực III: 56 seats, Party block."""
-    return QuotaLine.objects.get(
-        course__program__section__plan=plan_2021, planned_count=56, study_mode="tap_trung"
-    )
-
 
 @pytest.fixture
 def state_line(plan_2021):
     """Bồi dưỡng lãnh đạo cấp sở: 50 seats, State block."""
-    return QuotaLine.objects.get(course__program__section__plan=plan_2021, planned_count=50)
+    return line(f"{STATE_COURSE}-1")
 
 
 def allocated(quota_line):
@@ -49,50 +40,50 @@ def hold_seats(quota_line, code, n, status=Nomination.Status.SUBMITTED):
 # --- services ------------------------------------------------------------------------------
 
 
-def test_allocation_set_within_the_line(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=30)
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(SON_TINH), count=26)
-    assert allocated(line) == {BINH_SON: 30, SON_TINH: 26}
-    record = Allocation.history.filter(quota_line=line).first()
+def test_allocation_set_within_the_line(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=30)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(SON_TINH), count=26)
+    assert allocated(cao_cap) == {BINH_SON: 30, SON_TINH: 26}
+    record = Allocation.history.filter(quota_line=cao_cap).first()
     assert record.history_user == btc_user
 
 
-def test_allocation_set_refuses_to_exceed_the_line(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=30)
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(SON_TINH), count=20)
+def test_allocation_set_refuses_to_exceed_the_line(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=30)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(SON_TINH), count=20)
     with pytest.raises(ValidationError) as refused:
-        allocation_set(actor=btc_user, quota_line=line, unit=unit(SON_TINH), count=27)
+        allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(SON_TINH), count=27)
     assert refused.value.messages == [
         "Vượt chỉ tiêu: dòng chỉ tiêu có 56, đã phân bổ cho các đơn vị khác 30; chỉ có thể "
         "phân bổ tối đa 26 cho Huyện ủy Sơn Tịnh."
     ]
-    assert allocated(line) == {BINH_SON: 30, SON_TINH: 20}
+    assert allocated(cao_cap) == {BINH_SON: 30, SON_TINH: 20}
 
 
-def test_allocation_set_refuses_less_than_the_seats_held(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=5)
-    hold_seats(line, BINH_SON, 3)
-    hold_seats(line, BINH_SON, 2, status=Nomination.Status.WITHDRAWN)  # release their seats
-    hold_seats(line, BINH_SON, 1, status=Nomination.Status.DRAFT)
+def test_allocation_set_refuses_less_than_the_seats_held(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=5)
+    hold_seats(cao_cap, BINH_SON, 3)
+    hold_seats(cao_cap, BINH_SON, 2, status=Nomination.Status.WITHDRAWN)  # release their seats
+    hold_seats(cao_cap, BINH_SON, 1, status=Nomination.Status.DRAFT)
     with pytest.raises(ValidationError) as refused:
-        allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=2)
+        allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=2)
     assert "đơn vị đang có 3 hồ sơ giữ chỗ" in refused.value.messages[0]
-    assert allocated(line) == {BINH_SON: 5}
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=3)
-    assert allocated(line) == {BINH_SON: 3}
+    assert allocated(cao_cap) == {BINH_SON: 5}
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=3)
+    assert allocated(cao_cap) == {BINH_SON: 3}
 
 
-def test_allocation_set_zero_withdraws_the_allocation(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=5)
-    assert allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=0) is None
-    assert allocated(line) == {}
-    assert Allocation.history.filter(quota_line=line).first().history_type == "-"
+def test_allocation_set_zero_withdraws_the_allocation(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=5)
+    assert allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=0) is None
+    assert allocated(cao_cap) == {}
+    assert Allocation.history.filter(quota_line=cao_cap).first().history_type == "-"
 
 
-def test_allocation_set_same_count_writes_nothing(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=5)
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=5)
-    assert Allocation.history.filter(quota_line=line).count() == 1
+def test_allocation_set_same_count_writes_nothing(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=5)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=5)
+    assert Allocation.history.filter(quota_line=cao_cap).count() == 1
 
 
 def test_demand_driven_line_has_no_allocation(btc_user, plan_2021):
@@ -108,18 +99,18 @@ def test_demand_driven_line_has_no_allocation(btc_user, plan_2021):
     assert not Allocation.objects.exists()
 
 
-def test_allocation_only_to_nominating_units(btc_user, line):
+def test_allocation_only_to_nominating_units(btc_user, cao_cap):
     with pytest.raises(ValidationError) as refused:
-        allocation_set(actor=btc_user, quota_line=line, unit=unit("btc-tinh-uy"), count=1)
+        allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit("btc-tinh-uy"), count=1)
     assert "không phải đơn vị cử cán bộ" in refused.value.messages[0]
 
 
-def test_closed_plan_refuses_allocation(btc_user, line, plan_2021):
+def test_closed_plan_refuses_allocation(btc_user, cao_cap, plan_2021):
     Plan.objects.filter(pk=plan_2021.pk).update(status=Plan.Status.CLOSED)
-    line.refresh_from_db()
-    line = QuotaLine.objects.select_related("course__program__section__plan").get(pk=line.pk)
+    cao_cap.refresh_from_db()
+    cao_cap = QuotaLine.objects.select_related("course__program__section__plan").get(pk=cao_cap.pk)
     with pytest.raises(ValidationError) as refused:
-        allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=1)
+        allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=1)
     assert refused.value.messages == ["Kế hoạch đã kết thúc, không thay đổi phân bổ chỉ tiêu."]
 
 
@@ -133,9 +124,9 @@ def test_closed_plan_refuses_allocation(btc_user, line, plan_2021):
         ("admin_user_2021", True, True),
     ],
 )
-def test_who_may_allocate_which_block(request, line, state_line, persona, party, state):
+def test_who_may_allocate_which_block(request, cao_cap, state_line, persona, party, state):
     user = request.getfixturevalue(persona)
-    for quota_line, allowed in [(line, party), (state_line, state)]:
+    for quota_line, allowed in [(cao_cap, party), (state_line, state)]:
         if allowed:
             allocation_set(actor=user, quota_line=quota_line, unit=unit(BINH_SON), count=1)
             assert allocated(quota_line) == {BINH_SON: 1}
@@ -145,28 +136,28 @@ def test_who_may_allocate_which_block(request, line, state_line, persona, party,
             assert allocated(quota_line) == {}
 
 
-def test_allocation_move_withdraws_unused_and_gives_in_one_action(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=10)
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(SON_TINH), count=4)
-    hold_seats(line, BINH_SON, 3)
+def test_allocation_move_withdraws_unused_and_gives_in_one_action(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=10)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(SON_TINH), count=4)
+    hold_seats(cao_cap, BINH_SON, 3)
     source, target = allocation_move(
         actor=btc_user,
-        quota_line=line,
+        quota_line=cao_cap,
         from_unit=unit(BINH_SON),
         to_unit=unit(SON_TINH),
         count=7,
     )
     assert (source.count, target.count) == (3, 11)
-    assert allocated(line) == {BINH_SON: 3, SON_TINH: 11}
+    assert allocated(cao_cap) == {BINH_SON: 3, SON_TINH: 11}
 
 
-def test_allocation_move_refuses_seats_in_use(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=10)
-    hold_seats(line, BINH_SON, 3)
+def test_allocation_move_refuses_seats_in_use(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=10)
+    hold_seats(cao_cap, BINH_SON, 3)
     with pytest.raises(ValidationError) as refused:
         allocation_move(
             actor=btc_user,
-            quota_line=line,
+            quota_line=cao_cap,
             from_unit=unit(BINH_SON),
             to_unit=unit(SON_TINH),
             count=8,
@@ -175,16 +166,20 @@ def test_allocation_move_refuses_seats_in_use(btc_user, line):
         "Huyện ủy Bình Sơn chỉ còn 7 chỉ tiêu chưa dùng (phân bổ 10, đang giữ chỗ 3); "
         "không thể rút 8."
     ]
-    assert allocated(line) == {BINH_SON: 10}
+    assert allocated(cao_cap) == {BINH_SON: 10}
 
 
-def test_allocation_move_of_everything_unused_removes_the_source(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=4)
+def test_allocation_move_of_everything_unused_removes_the_source(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=4)
     source, target = allocation_move(
-        actor=btc_user, quota_line=line, from_unit=unit(BINH_SON), to_unit=unit(TU_NGHIA), count=4
+        actor=btc_user,
+        quota_line=cao_cap,
+        from_unit=unit(BINH_SON),
+        to_unit=unit(TU_NGHIA),
+        count=4,
     )
     assert source is None
-    assert allocated(line) == {TU_NGHIA: 4}
+    assert allocated(cao_cap) == {TU_NGHIA: 4}
 
 
 @pytest.mark.parametrize(
@@ -195,28 +190,32 @@ def test_allocation_move_of_everything_unused_removes_the_source(btc_user, line)
         (BINH_SON, SON_TINH, 0, "Số chỉ tiêu điều chuyển phải lớn hơn 0."),
     ],
 )
-def test_allocation_move_refusals(btc_user, line, from_code, to_code, count, message):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=4)
+def test_allocation_move_refusals(btc_user, cao_cap, from_code, to_code, count, message):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=4)
     with pytest.raises(ValidationError) as refused:
         allocation_move(
             actor=btc_user,
-            quota_line=line,
+            quota_line=cao_cap,
             from_unit=unit(from_code),
             to_unit=unit(to_code),
             count=count,
         )
     assert refused.value.messages == [message]
-    assert allocated(line) == {BINH_SON: 4}
+    assert allocated(cao_cap) == {BINH_SON: 4}
 
 
-def test_allocation_takes_the_line_lock_once(btc_user, line, monkeypatch):
+def test_allocation_takes_the_line_lock_once(btc_user, cao_cap, monkeypatch):
     calls = []
     monkeypatch.setattr(allocations, "lock", lambda *keys: calls.append(keys))
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=4)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=4)
     allocation_move(
-        actor=btc_user, quota_line=line, from_unit=unit(BINH_SON), to_unit=unit(SON_TINH), count=1
+        actor=btc_user,
+        quota_line=cao_cap,
+        from_unit=unit(BINH_SON),
+        to_unit=unit(SON_TINH),
+        count=1,
     )
-    assert calls == [(f"quotas.quotaline:{line.pk}",)] * 2
+    assert calls == [(f"quotas.quotaline:{cao_cap.pk}",)] * 2
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -234,14 +233,14 @@ def move_url(quota_line):
     return reverse("allocation_move", args=[2021, quota_line.pk])
 
 
-def test_anonymous_is_sent_to_login(client, line):
+def test_anonymous_is_sent_to_login(client, cao_cap):
     for url in [
         reverse("allocation_home"),
         reverse("allocation_overview", args=[2021]),
-        course_url(line),
+        course_url(cao_cap),
     ]:
         assert client.get(url)["Location"].startswith("/login/")
-    for url in [set_url(line), move_url(line)]:
+    for url in [set_url(cao_cap), move_url(cao_cap)]:
         response = client.post(url, {"unit": unit(BINH_SON).pk, "count": 1})
         assert response["Location"].startswith("/login/")
     assert not Allocation.objects.exists()
@@ -253,11 +252,11 @@ def test_nav_link_leads_to_the_latest_plan(client, btc_user):
 
 
 @pytest.fixture
-def two_units_allocated(btc_user, line):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=12)
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(SON_TINH), count=9)
-    hold_seats(line, BINH_SON, 2)
-    return line
+def two_units_allocated(btc_user, cao_cap):
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=12)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(SON_TINH), count=9)
+    hold_seats(cao_cap, BINH_SON, 2)
+    return cao_cap
 
 
 def table_rows(response):
@@ -340,10 +339,10 @@ def test_overview_totals_per_course(client, btc_user, unit_a_user, two_units_all
     ],
 )
 def test_allocation_writes_by_role(
-    client, request, line, state_line, persona, party_status, state_status
+    client, request, cao_cap, state_line, persona, party_status, state_status
 ):
     client_for(client, request.getfixturevalue(persona))
-    for quota_line, status in [(line, party_status), (state_line, state_status)]:
+    for quota_line, status in [(cao_cap, party_status), (state_line, state_status)]:
         response = client.post(set_url(quota_line), {"unit": unit(BINH_SON).pk, "count": 2})
         assert response.status_code == status
         assert allocated(quota_line) == ({BINH_SON: 2} if status == 302 else {})
@@ -355,22 +354,25 @@ def test_allocation_writes_by_role(
         assert allocated(quota_line) == ({BINH_SON: 1, SON_TINH: 1} if status == 302 else {})
 
 
-def test_set_and_move_through_the_page(client, btc_user, line):
+def test_set_and_move_through_the_page(client, btc_user, cao_cap):
     client_for(client, btc_user)
-    response = client.post(set_url(line), {"unit": unit(BINH_SON).pk, "count": 8}, follow=True)
-    assert response.redirect_chain[-1][0] == f"{course_url(line)}?line={line.pk}#line-{line.pk}"
+    response = client.post(set_url(cao_cap), {"unit": unit(BINH_SON).pk, "count": 8}, follow=True)
+    assert (
+        response.redirect_chain[-1][0]
+        == f"{course_url(cao_cap)}?line={cao_cap.pk}#line-{cao_cap.pk}"
+    )
     # The message shows once, in the card of the line the page returns to.
     assert page_text(response).count("Đã phân bổ 8 chỉ tiêu cho Huyện ủy Bình Sơn") == 1
     assert 'class="alert alert-success py-2 line-message" role="alert"' in response.content.decode()
     response = client.post(
-        move_url(line),
+        move_url(cao_cap),
         {"from_unit": unit(BINH_SON).pk, "to_unit": unit(SON_TINH).pk, "count": 3},
         follow=True,
     )
     assert "Đã điều chuyển 3 chỉ tiêu từ Huyện ủy Bình Sơn sang Huyện ủy Sơn Tịnh" in page_text(
         response
     )
-    assert allocated(line) == {BINH_SON: 5, SON_TINH: 3}
+    assert allocated(cao_cap) == {BINH_SON: 5, SON_TINH: 3}
 
 
 @pytest.mark.parametrize(
@@ -394,36 +396,38 @@ def test_set_and_move_through_the_page(client, btc_user, line):
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_changes_nothing(
-    client, btc_user, line, url_name, data, message
+    client, btc_user, cao_cap, url_name, data, message
 ):
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=5)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=5)
     ids = {"UNIT": unit(BINH_SON).pk, "OTHER": unit(SON_TINH).pk}
     data = {key: ids.get(value, value) for key, value in data.items()}
     client_for(client, btc_user)
-    response = client.post(reverse(url_name, args=[2021, line.pk]), data, follow=True)
+    response = client.post(reverse(url_name, args=[2021, cao_cap.pk]), data, follow=True)
     text = page_text(response)
     assert "Chưa thực hiện được — Học viện Chính trị khu vực III, tập trung:" in text
     assert message in text
-    assert allocated(line) == {BINH_SON: 5}
+    assert allocated(cao_cap) == {BINH_SON: 5}
 
 
-def test_lock_timeout_shows_its_message(client, btc_user, line, monkeypatch):
+def test_lock_timeout_shows_its_message(client, btc_user, cao_cap, monkeypatch):
     def busy(*keys):
         raise LockTimeout()
 
     monkeypatch.setattr(allocations, "lock", busy)
     response = client_for(client, btc_user).post(
-        set_url(line), {"unit": unit(BINH_SON).pk, "count": 3}, follow=True
+        set_url(cao_cap), {"unit": unit(BINH_SON).pk, "count": 3}, follow=True
     )
     assert LockTimeout.MESSAGE in page_text(response)
-    assert allocated(line) == {}
+    assert allocated(cao_cap) == {}
 
 
-def test_write_urls_refuse_get_and_unknown_lines(client, btc_user, line):
+def test_write_urls_refuse_get_and_unknown_lines(client, btc_user, cao_cap):
     client_for(client, btc_user)
-    assert client.get(set_url(line)).status_code == 405
-    assert client.post(reverse("allocation_set", args=[2022, line.pk]), {}).status_code == 404
-    assert client.get(reverse("allocation_course", args=[2022, line.course_id])).status_code == 404
+    assert client.get(set_url(cao_cap)).status_code == 405
+    assert client.post(reverse("allocation_set", args=[2022, cao_cap.pk]), {}).status_code == 404
+    assert (
+        client.get(reverse("allocation_course", args=[2022, cao_cap.course_id])).status_code == 404
+    )
     assert client.get(reverse("allocation_overview", args=[1999])).status_code == 404
 
 

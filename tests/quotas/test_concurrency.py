@@ -13,7 +13,8 @@ from django.db import connections
 
 from quotas import services
 from quotas.models import Nomination
-from tests.quotas.factories import AllocationFactory, NominationFactory, PersonFactory, line, unit
+from tests.factories import AllocationFactory, NominationFactory, PersonFactory
+from tests.fixture_2021 import line, unit
 from training_plan.locking import LockTimeout
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -5,10 +5,11 @@ import datetime
 import pytest
 
 from courses import eligibility
-from courses.models import Course, EligibilityRule, Program
+from courses.models import EligibilityRule, Program
 from quotas.models import Nomination
-from tests.quotas.factories import PersonFactory, course
-from training_plan.models import LegalDocument, Organisation, Person, Plan, Section
+from tests.factories import CourseFactory, PersonFactory
+from tests.fixture_2021 import course, unit
+from training_plan.models import LegalDocument, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -196,28 +197,16 @@ def test_report_flags_and_overrides(plan_2021):
 
 def _later_postgraduate_course(year):
     """A later plan's postgraduate course, built from data only (no code knows the year)."""
-    source = Plan.objects.get(year=2021)
-    plan = Plan.objects.create(
-        year=year,
-        title=f"đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm {year}",
-        issuing_body=source.issuing_body,
-        preamble="…",
-        purpose="…",
-        requirements="…",
-        signer_name="…",
-    )
-    section = Section.objects.create(
-        plan=plan, position=2, kind="training", title="Về công tác đào tạo"
-    )
-    program = Program.objects.create(
-        section=section,
-        position=4,
-        kind=Program.Kind.POSTGRADUATE,
+    return CourseFactory(
+        program__section__plan__year=year,
+        program__section__position=2,
+        program__section__kind="training",
+        program__section__title="Về công tác đào tạo",
+        program__position=4,
+        program__kind=Program.Kind.POSTGRADUATE,
+        program__name="Đào tạo sau đại học",
         name="Đào tạo sau đại học",
-        period=f"Trong năm {year}",
-        block="party",
     )
-    return Course.objects.create(program=program, position=1, name="Đào tạo sau đại học")
 
 
 def test_a_later_plan_applies_decree_171_figures_by_data_alone(plan_2021):
@@ -227,7 +216,7 @@ def test_a_later_plan_applies_decree_171_figures_by_data_alone(plan_2021):
         number="171/2025/NĐ-CP",
         kind=LegalDocument.Kind.DECREE,
         date=datetime.date(2025, 6, 30),
-        issuer=Organisation.objects.get(code="chinh-phu"),
+        issuer=unit("chinh-phu"),
         subject="quy định về đào tạo, bồi dưỡng công chức",
     )
     # The 2021 rules copied to the later course keep their dates, so they must not apply.

@@ -16,8 +16,9 @@ from django.urls import reverse
 from courses.eligibility import EligibilityReport, Flag
 from quotas import services
 from quotas.models import Nomination
+from tests.factories import PersonFactory
+from tests.fixture_2021 import course
 from tests.helpers import client_for, page_text
-from tests.quotas.factories import PersonFactory, course
 from tests.training_plan.pdf_helpers import body
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from django.urls import reverse
 from quotas import bulk, imports
 from quotas.imports import HEADERS, SHEET_NAME
 from quotas.models import Nomination
+from tests.factories import AllocationFactory, NominationFactory, PersonFactory
+from tests.fixture_2021 import line, unit
 from tests.helpers import client_for, page_text
-from tests.quotas.factories import AllocationFactory, NominationFactory, PersonFactory, line, unit
 from training_plan import uploads
 
 pytestmark = pytest.mark.django_db

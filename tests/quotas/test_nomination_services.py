@@ -8,14 +8,8 @@ from django.db import IntegrityError
 from quotas import bulk, rules, services
 from quotas.models import Nomination, NominationTransition
 from quotas.services import NominationRefused
-from tests.quotas.factories import (
-    AllocationFactory,
-    NominationFactory,
-    PersonFactory,
-    course,
-    line,
-    unit,
-)
+from tests.factories import AllocationFactory, NominationFactory, PersonFactory
+from tests.fixture_2021 import BINH_SON, SON_TINH, course, line, unit
 from training_plan.locking import LockTimeout
 from training_plan.models import Person
 
@@ -25,18 +19,12 @@ S = Nomination.Status
 
 @pytest.fixture
 def binhson(plan_2021):
-    return unit("huyen-uy-binh-son")
+    return unit(BINH_SON)
 
 
 @pytest.fixture
 def sontinh(plan_2021):
-    return unit("huyen-uy-son-tinh")
-
-
-@pytest.fixture
-def cao_cap(plan_2021):
-    """Cao cấp LLCT, tập trung, HVCT khu vực III: 56 seats, Party block (BTC reviews)."""
-    return line("II.1.1-2")
+    return unit(SON_TINH)
 
 
 @pytest.fixture

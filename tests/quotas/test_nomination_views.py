@@ -11,15 +11,9 @@ from django.urls import reverse
 
 from quotas import rules, services
 from quotas.models import Nomination
+from tests.factories import AllocationFactory, NominationFactory, PersonFactory
+from tests.fixture_2021 import course, line, unit
 from tests.helpers import client_for, page_text
-from tests.quotas.factories import (
-    AllocationFactory,
-    NominationFactory,
-    PersonFactory,
-    course,
-    line,
-    unit,
-)
 
 pytestmark = pytest.mark.django_db
 S = Nomination.Status
@@ -34,11 +28,6 @@ VERDICT_OK = {
     "basis": "Công văn 4741-CV/BTCTW ngày 20/05/2013 của Ban Tổ chức Trung ương",
     "overridden": False,
 }
-
-
-@pytest.fixture
-def cao_cap(plan_2021):
-    return line("II.1.1-2")
 
 
 @pytest.fixture

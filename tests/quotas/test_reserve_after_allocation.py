@@ -3,9 +3,10 @@
 import pytest
 
 from quotas.allocations import allocation_move, allocation_set
-from quotas.models import Allocation, Nomination, QuotaLine
-from tests.training_plan.factories import PersonFactory
-from training_plan.models import Organisation
+from quotas.models import Allocation, Nomination
+from tests import fixture_2021
+from tests.factories import PersonFactory
+from tests.fixture_2021 import BINH_SON, CAO_CAP, SON_TINH
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,9 @@ def reserve(line, unit, name, since):
 def test_allocation_increase_promotes_reserves_in_order(btc_user):
     from django.utils import timezone
 
-    line = QuotaLine.objects.get(planned_count=56)
-    unit = Organisation.objects.get(code="huyen-uy-binh-son")
-    other = Organisation.objects.get(code="huyen-uy-son-tinh")
+    line = fixture_2021.line(CAO_CAP)
+    unit = fixture_2021.unit(BINH_SON)
+    other = fixture_2021.unit(SON_TINH)
     now = timezone.now()
     second = reserve(line, unit, "Trần Văn Hai", now)
     first = reserve(line, unit, "Lê Văn Một", now - timezone.timedelta(hours=1))

@@ -26,7 +26,7 @@ def test_a_head_request_sends_no_file_and_is_not_logged(client, btc_user):
 
 def test_the_log_keeps_the_client_address_and_the_number_of_rows(client, btc_user):
     from quotas.models import QuotaLine
-    from tests.training_plan.factories import NominationFactory
+    from tests.factories import NominationFactory
 
     line = QuotaLine.objects.filter(course__program__section__plan__year=2021).first()
     NominationFactory.create_batch(3, quota_line=line)

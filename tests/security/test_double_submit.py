@@ -13,8 +13,8 @@ from budget import services as budget_services
 from budget.models import BudgetLine, CostNorm
 from courses.models import TrainingClass
 from quotas import classes
-from tests.class_helpers import make_class, norm, state_course
-from tests.training_plan.factories import unit
+from tests.factories import TrainingClassFactory
+from tests.fixture_2021 import norm, state_course, unit
 from training_plan.models import Organisation, Person
 from training_plan.services import person_create
 
@@ -88,7 +88,7 @@ class TestOneRecordPerNaturalKey:
         assert CostNorm.objects.filter(plan=plan_2021, item="Nước uống giữa giờ").count() == 1
 
     def test_a_budget_line_twice(self, plan_2021, snv_user):
-        training_class = make_class(state_course(plan_2021))
+        training_class = TrainingClassFactory(course=state_course(plan_2021))
         data = {
             "norm": norm(plan_2021, "tai-lieu-hoc-tap"),
             "quantity_kind": "learners",

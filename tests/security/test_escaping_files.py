@@ -13,8 +13,10 @@ from pypdf import PdfReader
 
 from budget.models import BudgetLine
 from quotas.models import Nomination
+from tests import fixture_2021
+from tests.factories import NominationFactory, class_with_estimate
+from tests.fixture_2021 import BINH_SON
 from tests.helpers import client_for
-from tests.training_plan.doc_factories import NominationFactory, class_with_estimate, course_of, org
 from tests.training_plan.pdf_helpers import body
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +29,10 @@ FORMULA = "=1+1"
 
 @pytest.fixture
 def hostile_class(plan_2021):
-    unit = org("huyen-uy-binh-son")
+    unit = fixture_2021.unit(BINH_SON)
     unit.name = UNIT
     unit.save()
-    training_class = class_with_estimate(course_of(plan_2021, 2, 3), 100_000_000, name=CLASS)
+    training_class = class_with_estimate(fixture_2021.course("II.3.1"), 100_000_000, name=CLASS)
     for name in [PERSON, FORMULA]:
         NominationFactory(
             unit=unit,

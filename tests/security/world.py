@@ -28,6 +28,8 @@ def build_world(plan):
     and `training_class` with `budget_line` and `learner` (enrolled), `state_draft`,
     `state_verified`. Unit B owns `person_b` and `nomination_b`."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     S = Nomination.Status
     unit_a = Organisation.objects.get(code="huyen-uy-binh-son")
@@ -123,7 +125,14 @@ def build_world(plan):
         path_info="/login/",
         locked_out=False,
     )
+    # Two-step login devices of an account of their own (the admin lists and changes them; an
+    # account of the table with a device would be asked for its code on every page).
+    owner = User.objects.create_user("co_thiet_bi_2fa")
+    totp_device = TOTPDevice.objects.create(user=owner, name="Ứng dụng xác thực", confirmed=True)
+    static_device = StaticDevice.objects.create(user=owner, name="Mã dự phòng")
     return SimpleNamespace(
+        totp_device=totp_device,
+        static_device=static_device,
         plan=plan,
         unit_a=unit_a,
         unit_b=unit_b,
@@ -252,6 +261,8 @@ def url_for(pattern, world):
     if pattern.name == "admin:view_on_site":
         content_type = ContentType.objects.get_for_model(world.plan)
         return reverse(pattern.name, args=[content_type.pk, world.plan.pk])
+    if pattern.name in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        return reverse(pattern.name, kwargs={"pk": world.totp_device.pk})
     if pattern.name == "admin:auth_user_password_change":
         return reverse(pattern.name, kwargs={"id": world.user.pk})
     model = admin_model(pattern)

@@ -10,16 +10,10 @@ from django.urls import reverse
 
 from quotas.models import Nomination
 from reports import progress
+from tests import fixture_2021
+from tests.factories import AllocationFactory, NominationFactory, class_with_estimate, learners
+from tests.fixture_2021 import BINH_SON, SON_TINH
 from tests.helpers import client_for, page_text
-from tests.training_plan.doc_factories import (
-    AllocationFactory,
-    NominationFactory,
-    class_with_estimate,
-    course_of,
-    learners,
-    org,
-    quota_line,
-)
 from tests.training_plan.pdf_helpers import body, pdf_text
 from training_plan.models import Block, Organisation, User
 
@@ -35,10 +29,12 @@ DOWNLOAD_NAMES = [
 
 def add_activity(plan, units, *, per_unit=2, classes=1):
     """Allocations of II.3 to `units` and nominations in every stage; classes with budgets."""
-    line = quota_line(plan, 2, 3)
-    k45 = class_with_estimate(course_of(plan, 2, 3), 5_000_000, name="Lớp K45")
+    line = fixture_2021.line("II.3.1-1", plan)
+    k45 = class_with_estimate(fixture_2021.course("II.3.1", plan), 5_000_000, name="Lớp K45")
     for index in range(classes - 1):
-        class_with_estimate(course_of(plan, 3, 3, 1), 1_000_000, name=f"Lớp QLNN {index}")
+        class_with_estimate(
+            fixture_2021.course("III.3.1", plan), 1_000_000, name=f"Lớp QLNN {index}"
+        )
     statuses = ["submitted", "approved", "enrolled", "completed", "not_completed", "draft"]
     for unit in units:
         AllocationFactory(quota_line=line, unit=unit, count=10)
@@ -56,7 +52,7 @@ def add_activity(plan, units, *, per_unit=2, classes=1):
 
 @pytest.fixture
 def activity(plan_2021):
-    return add_activity(plan_2021, [org("huyen-uy-binh-son"), org("huyen-uy-son-tinh")])
+    return add_activity(plan_2021, [fixture_2021.unit(BINH_SON), fixture_2021.unit(SON_TINH)])
 
 
 def test_progress_counts_are_cumulative_per_program(plan_2021, activity):
@@ -79,10 +75,12 @@ def test_progress_counts_are_cumulative_per_program(plan_2021, activity):
 
 
 def test_units_behind_schedule_are_listed_most_first(client, btc_user, plan_2021):
-    line = quota_line(plan_2021, 2, 3)
-    AllocationFactory(quota_line=line, unit=org("huyen-uy-ba-to"), count=12)
-    AllocationFactory(quota_line=line, unit=org("huyen-uy-ly-son"), count=5)
-    NominationFactory(unit=org("huyen-uy-ly-son"), course=line.course, status="submitted")
+    line = fixture_2021.line("II.3.1-1")
+    AllocationFactory(quota_line=line, unit=fixture_2021.unit("huyen-uy-ba-to"), count=12)
+    AllocationFactory(quota_line=line, unit=fixture_2021.unit("huyen-uy-ly-son"), count=5)
+    NominationFactory(
+        unit=fixture_2021.unit("huyen-uy-ly-son"), course=line.course, status="submitted"
+    )
     response = client_for(client, btc_user).get(reverse("home"))
     behind = response.context["behind"]
     assert [(row.label, row.behind) for row in behind] == [
@@ -132,8 +130,8 @@ def test_snv_sees_the_state_block(client, snv_user, activity):
 
 def test_unit_sees_its_own_quotas_and_nominations(client, unit_a_user, activity):
     AllocationFactory(
-        quota_line=quota_line(activity.course.program.section.plan, 2, 1, 1, 4),
-        unit=org("huyen-uy-son-tinh"),
+        quota_line=fixture_2021.line("II.1.1-4", activity.course.program.section.plan),
+        unit=fixture_2021.unit(SON_TINH),
         count=3,
     )
     response = client_for(client, unit_a_user).get(reverse("home"))
@@ -175,18 +173,18 @@ def test_dashboard_query_count_does_not_grow(
 ):
     user = request.getfixturevalue(persona)
     units = list(Organisation.objects.filter(kind="unit").order_by("code"))
-    binh_son = org("huyen-uy-binh-son")
+    binh_son = fixture_2021.unit(BINH_SON)
     add_activity(plan_2021, [binh_son], per_unit=1, classes=1)
     client_for(client, user)
     client.get(reverse("home"))  # warm the session
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("home"))
     others = [unit for unit in units if unit != binh_son]
-    line = quota_line(plan_2021, 2, 1, 1, 4)
+    line = fixture_2021.line("II.1.1-4")
     for unit in others:
         AllocationFactory(quota_line=line, unit=unit, count=2)
         NominationFactory(unit=unit, course=line.course, status="approved", quota_line=line)
-    k46 = class_with_estimate(course_of(plan_2021, 3, 3, 2), 2_000_000, name="Lớp K46")
+    k46 = class_with_estimate(fixture_2021.course("III.3.2"), 2_000_000, name="Lớp K46")
     learners(k46, binh_son, 30, status=Nomination.Status.COMPLETED)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(reverse("home"))
@@ -240,15 +238,15 @@ def test_results_page_pdf_and_excel(client, leader_user, without_appendix_classe
 def test_results_page_query_count_does_not_grow(
     client, btc_user, plan_2021, django_assert_num_queries
 ):
-    add_activity(plan_2021, [org("huyen-uy-binh-son")], per_unit=1, classes=1)
+    add_activity(plan_2021, [fixture_2021.unit(BINH_SON)], per_unit=1, classes=1)
     client_for(client, btc_user)
     url = reverse("plan_results", args=[2021])
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     for unit in Organisation.objects.filter(kind="unit").exclude(code="huyen-uy-binh-son"):
-        AllocationFactory(quota_line=quota_line(plan_2021, 2, 1, 1, 4), unit=unit, count=1)
+        AllocationFactory(quota_line=fixture_2021.line("II.1.1-4"), unit=unit, count=1)
     for index in range(4):
-        class_with_estimate(course_of(plan_2021, 3, 3, 3), 1_000, name=f"Lớp thêm {index}")
+        class_with_estimate(fixture_2021.course("III.3.3"), 1_000, name=f"Lớp thêm {index}")
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)

@@ -14,16 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from quotas.models import QuotaLine
 from reports import documents
+from tests import fixture_2021
+from tests.factories import NominationFactory, PersonFactory, class_with_estimate
 from tests.helpers import client_for
-from tests.training_plan.doc_factories import (
-    NominationFactory,
-    PersonFactory,
-    class_with_estimate,
-    course_of,
-    org,
-)
 from tests.training_plan.pdf_helpers import body, pdf_text
 from training_plan.models import DownloadLog, RenderedDocument
 
@@ -86,7 +80,7 @@ def test_a_change_of_the_plan_renders_again(client, btc_user, plan_2021, renders
     assert second != first
     assert "II. Về công tác đào tạo cán bộ" in pdf_text(second)
 
-    line = QuotaLine.objects.get(course=course_of(plan_2021, 2, 1), institution=org("hvctqg-hcm"))
+    line = fixture_2021.line("II.1.1-1")  # at Học viện Chính trị quốc gia Hồ Chí Minh
     line.planned_count = 7
     line.save()
     third = download(client, "plan_document_pdf", 2021)
@@ -148,12 +142,12 @@ def test_a_document_stored_meanwhile_by_another_server_is_kept(plan_2021):
 
 @pytest.fixture
 def class_of_two_units(plan_2021):
-    training_class = class_with_estimate(course_of(plan_2021, 2, 3), 1_000_000, name="Lớp K45")
+    training_class = class_with_estimate(fixture_2021.course("II.3.1"), 1_000_000, name="Lớp K45")
     for code, name in (
         ("huyen-uy-binh-son", "Người Bình Sơn"),
         ("huyen-uy-son-tinh", "Người Sơn Tịnh"),
     ):
-        unit = org(code)
+        unit = fixture_2021.unit(code)
         NominationFactory(
             unit=unit,
             person=PersonFactory(organisation=unit, full_name=name),

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.models import BudgetBlock
-from quotas.models import QuotaLine
 from reports import documents
+from tests import fixture_2021
+from tests.factories import class_with_estimate
 from tests.helpers import client_for
-from tests.training_plan.doc_factories import class_with_estimate, course_of, org
 from tests.training_plan.pdf_helpers import body, docx_text, pdf_pages, pdf_sizes, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_plan_pdf_reads_like_the_source_document(plan_2021):
 
 def test_plan_pdf_pages_numbered_from_page_two_and_appendix_landscape(plan_2021):
     class_with_estimate(
-        course_of(plan_2021, 2, 3), 7_237_406_000, name="Lớp Trung cấp K45", is_illustrative=True
+        fixture_2021.course("II.3.1"), 7_237_406_000, name="Lớp Trung cấp K45", is_illustrative=True
     )
     pdf = documents.plan_pdf(2021)
     pages = pdf_pages(pdf)
@@ -125,7 +125,7 @@ def test_plan_pdf_pages_numbered_from_page_two_and_appendix_landscape(plan_2021)
 def test_plan_pdf_changes_with_the_data(plan_2021):
     before = pdf_text(documents.plan_pdf(2021))
     assert "Hồ Chí Minh: Dự kiến 4 chỉ tiêu" in before
-    line = QuotaLine.objects.get(course=course_of(plan_2021, 2, 1), institution=org("hvctqg-hcm"))
+    line = fixture_2021.line("II.1.1-1")  # at Học viện Chính trị quốc gia Hồ Chí Minh
     line.planned_count = 7
     line.save()
     block = BudgetBlock.objects.get(plan=plan_2021, block="state")
@@ -147,12 +147,12 @@ def test_plan_pdf_changes_with_the_data(plan_2021):
 def test_document_context_query_count_does_not_grow(
     without_appendix_classes, plan_2021, django_assert_num_queries
 ):
-    class_with_estimate(course_of(plan_2021, 2, 3), 1_000, name="Lớp 1")
+    class_with_estimate(fixture_2021.course("II.3.1"), 1_000, name="Lớp 1")
     with CaptureQueriesContext(connection) as small:
         context = documents.plan_document_context(2021)
         assert context["appendix"].row_count == 1
     for index in range(6):
-        class_with_estimate(course_of(plan_2021, 3, 3, 1 + index), 1_000, name=f"Lớp {index}")
+        class_with_estimate(fixture_2021.course(f"III.3.{1 + index}"), 1_000, name=f"Lớp {index}")
     with django_assert_num_queries(len(small.captured_queries)):
         context = documents.plan_document_context(2021)
         assert context["appendix"].row_count == 7
@@ -168,9 +168,9 @@ def test_number_line_accepts_number_with_or_without_prefix(plan_2021):
 
 def test_appendix_pdf_alone_groups_classes_by_block(without_appendix_classes, plan_2021):
     class_with_estimate(
-        course_of(plan_2021, 2, 1), 1_200_000_000, name="Lớp Cao cấp A", is_illustrative=True
+        fixture_2021.course("II.1.1"), 1_200_000_000, name="Lớp Cao cấp A", is_illustrative=True
     )
-    class_with_estimate(course_of(plan_2021, 3, 3, 5), 860_000_000, name="Lớp Chuyên viên B")
+    class_with_estimate(fixture_2021.course("III.3.5"), 860_000_000, name="Lớp Chuyên viên B")
     pdf = documents.appendix_pdf(2021)
     pages = pdf_pages(pdf)
     text = " ".join(pages)
@@ -188,7 +188,7 @@ def test_appendix_pdf_alone_groups_classes_by_block(without_appendix_classes, pl
 
 
 def test_docx_has_the_same_headings_and_figures(plan_2021):
-    class_with_estimate(course_of(plan_2021, 2, 3), 7_237_406_000, name="Lớp Trung cấp K45")
+    class_with_estimate(fixture_2021.course("II.3.1"), 7_237_406_000, name="Lớp Trung cấp K45")
     content = documents.plan_docx(2021)
     text = docx_text(content)
     for line in HEADER_LINES:

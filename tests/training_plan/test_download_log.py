@@ -5,8 +5,10 @@ table of tests/test_permissions.py."""
 import pytest
 from django.urls import reverse
 
+from tests.factories import NominationFactory, class_with_estimate
+from tests.fixture_2021 import course_of
+from tests.fixture_2021 import unit as org
 from tests.helpers import client_for
-from tests.training_plan.doc_factories import NominationFactory, class_with_estimate, course_of, org
 from tests.training_plan.pdf_helpers import body
 from training_plan.download_log import download_log_record
 from training_plan.models import DownloadLog

@@ -4,19 +4,16 @@ import pytest
 from django.db.models import Sum
 
 from budget.models import BudgetBlock
-from courses.models import Course, Program
+from courses.models import Course
 from quotas.models import QuotaLine
+from tests.fixture_2021 import NUMERALS, program
 from training_plan.models import Block, LegalDocument, Organisation
 
 pytestmark = pytest.mark.django_db
 
 
-def program(plan, section, position):
-    return Program.objects.get(section__plan=plan, section__position=section, position=position)
-
-
 def test_ii1_quota_lines_sum_to_145(plan_2021):
-    ii1 = program(plan_2021, 2, 1)
+    ii1 = program("II.1")
     lines = QuotaLine.objects.filter(course__program=ii1).order_by("course__position", "position")
     assert [line.planned_count for line in lines] == [4, 56, 10, 60, 15]
     assert sum(line.planned_count for line in lines) == ii1.quantity == 145
@@ -31,7 +28,7 @@ def test_ii1_quota_lines_sum_to_145(plan_2021):
 
 
 def test_ii3_has_460(plan_2021):
-    ii3 = program(plan_2021, 2, 3)
+    ii3 = program("II.3")
     assert ii3.quantity == 460
     assert ii3.quantity_sentence == "Dự kiến 460 học viên và theo nhu cầu của địa phương"
     total = QuotaLine.objects.filter(course__program=ii3).aggregate(n=Sum("planned_count"))["n"]
@@ -39,7 +36,7 @@ def test_ii3_has_460(plan_2021):
 
 
 def test_iii3_seven_courses_sum_to_1410(plan_2021):
-    iii3 = program(plan_2021, 3, 3)
+    iii3 = program("III.3")
     counts = list(iii3.courses.order_by("position").values_list("quantity", flat=True))
     assert counts == [50, 60, 120, 120, 240, 720, 100]
     assert sum(counts) == iii3.quantity == 1410
@@ -53,7 +50,7 @@ def test_budget_blocks_sum_to_total(plan_2021):
 
 
 def test_ii2_has_five_majors_demand_driven(plan_2021):
-    ii2 = program(plan_2021, 2, 2)
+    ii2 = program("II.2")
     majors = [c.name.removeprefix("Đại học văn bằng hai chuyên ngành ") for c in ii2.courses.all()]
     assert majors == [
         "Chính trị học",
@@ -67,7 +64,7 @@ def test_ii2_has_five_majors_demand_driven(plan_2021):
 
 
 def test_iii2_has_three_courses(plan_2021):
-    iii2 = program(plan_2021, 3, 2)
+    iii2 = program("III.2")
     assert iii2.courses.count() == 3
     assert iii2.courses.first().name == (
         "Bồi dưỡng cập nhật kiến thức cho lãnh đạo các ban đảng cấp tỉnh"
@@ -96,7 +93,7 @@ def test_iii2_has_three_courses(plan_2021):
 def test_program_bodies_and_institutions(
     plan_2021, section, position, directing, implementing, institutions
 ):
-    p = program(plan_2021, section, position)
+    p = program(f"{NUMERALS[section]}.{position}")
     assert p.directing_body.code == directing
     assert p.implementing_body.code == implementing
     assert [link.institution.code for link in p.institution_links.order_by("position")] == (
@@ -105,7 +102,7 @@ def test_program_bodies_and_institutions(
 
 
 def test_institutions_phrase_reads_like_the_source(plan_2021):
-    assert program(plan_2021, 2, 4).institutions_phrase == (
+    assert program("II.4").institutions_phrase == (
         "Học viện Chính trị Quốc gia Hồ Chí Minh, Học viện Chính trị khu vực III "
         "và các cơ sở giáo dục khác"
     )
@@ -124,7 +121,7 @@ def test_legal_documents_cited(plan_2021):
     } <= numbers
     doc = LegalDocument.objects.get(number="4741-CV/BTCTW")
     assert doc.citation == "Công văn 4741-CV/BTCTW ngày 20/05/2013 của Ban Tổ chức Trung ương"
-    assert [d.number for d in program(plan_2021, 2, 1).legal_documents.order_by("date")] == [
+    assert [d.number for d in program("II.1").legal_documents.order_by("date")] == [
         "4741-CV/BTCTW",
         "928-TB/BTCTW",
         "472-TB/HVCTQG",

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quotas.models import Allocation, QuotaLine
-from tests.training_plan.factories import PersonFactory, unit
+from quotas.models import Allocation
+from tests.factories import PersonFactory
+from tests.fixture_2021 import BINH_SON, CAO_CAP, SON_TINH, line, unit
 from training_plan.history import history_rows
 from training_plan.services import person_update
 
@@ -20,14 +21,17 @@ def changes(row):
 
 def test_rows_say_who_when_and_old_to_new_with_labels(btc_user, unit_a_user):
     person = PersonFactory(
-        full_name="Lê Văn Bình", theory_level="", organisation=unit("huyen-uy-binh-son")
+        full_name="Lê Văn Bình",
+        date_of_birth=dt.date(1985, 3, 1),
+        theory_level="",
+        organisation=unit(BINH_SON),
     )
     person_update(
         actor=unit_a_user,
         person=person,
         data={"theory_level": "trung_cap", "date_of_birth": dt.date(1980, 1, 2)},
     )
-    person_update(actor=btc_user, person=person, data={"organisation": unit("huyen-uy-son-tinh")})
+    person_update(actor=btc_user, person=person, data={"organisation": unit(SON_TINH)})
     newest, middle, created = history_rows(person)
     assert newest.who == "btc_test" and newest.kind == "Sửa"
     assert changes(newest) == [("Đơn vị", "Huyện ủy Bình Sơn", "Huyện ủy Sơn Tịnh")]
@@ -51,15 +55,15 @@ def test_masked_fields_show_last_three_digits(btc_user):
 
 
 def test_history_of_several_objects_with_labels_and_deletions(plan_2021, btc_user):
-    line = QuotaLine.objects.filter(planned_count=56).get()
-    allocation = Allocation(quota_line=line, unit=unit("huyen-uy-binh-son"), count=3)
+    cao_cap = line(CAO_CAP)
+    allocation = Allocation(quota_line=cao_cap, unit=unit(BINH_SON), count=3)
     allocation._history_user = btc_user
     allocation.save()
     allocation.count = 5
     allocation.save()
     allocation.delete()
     rows = history_rows(
-        Allocation.history.filter(quota_line=line),
+        Allocation.history.filter(quota_line=cao_cap),
         label=lambda r: f"đơn vị {r.unit_id}",
         exclude=("quota_line", "unit"),
     )

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from tests.fixture_2021 import BINH_SON, unit
 from training_plan.models import Organisation, Person, Plan, User
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_person_keeps_search_and_sort_columns(plan_2021):
         full_name="  Nguyễn   Văn Đức ",
         date_of_birth=dt.date(1985, 3, 1),
         gender=Person.Gender.MALE,
-        organisation=Organisation.objects.get(code="huyen-uy-binh-son"),
+        organisation=unit(BINH_SON),
         category=Person.Category.CIVIL_SERVANT,
     )
     assert person.full_name == "Nguyễn Văn Đức"
@@ -42,7 +43,7 @@ def test_person_identity_number_must_be_12_digits(plan_2021):
             full_name="Lê Văn B",
             date_of_birth=dt.date(1990, 1, 1),
             gender=Person.Gender.MALE,
-            organisation=Organisation.objects.get(code="huyen-uy-binh-son"),
+            organisation=unit(BINH_SON),
             category=Person.Category.CADRE,
             identity_number="12345",
         )

@@ -15,8 +15,10 @@ from django.utils import timezone
 from quotas.models import Nomination
 from reports import exports
 from reports.lifecycle import plan_copy_to_year
+from tests import fixture_2021
+from tests.factories import NominationFactory
+from tests.fixture_2021 import BINH_SON, SON_TINH, unit
 from tests.helpers import client_for
-from tests.training_plan.doc_factories import NominationFactory, course_of, org
 from tests.training_plan.pdf_helpers import body
 from training_plan.models import DownloadLog
 
@@ -25,7 +27,6 @@ pytestmark = pytest.mark.django_db
 URL_NAME = "nominations_all_years_xlsx"
 SHEET = "Danh sách cử đi học"
 HEADER = ["Năm"] + [column.header for column in exports.NominationsExporter.COLUMNS]
-BINH_SON, SON_TINH = "huyen-uy-binh-son", "huyen-uy-son-tinh"
 
 
 @pytest.fixture
@@ -33,14 +34,15 @@ def two_years(plan_2021, btc_user):
     """Nominations of unit A and unit B in the 2021 plan and in its copy for 2022."""
     plan_2022 = plan_copy_to_year(plan=plan_2021, actor=btc_user)
     for plan in (plan_2021, plan_2022):
-        course = course_of(plan, 2, 3)
+        course = fixture_2021.course("II.3.1", plan)
         for code, who in [(BINH_SON, "A"), (SON_TINH, "B")]:
             for status in ["submitted", "approved"]:
                 NominationFactory(
-                    unit=org(code),
+                    unit=unit(code),
                     course=course,
                     status=status,
                     person__full_name=f"Người {who} {plan.year} {status}",
+                    person__date_of_birth=datetime.date(1980, 5, 17),
                 )
     return plan_2021, plan_2022
 
@@ -65,7 +67,7 @@ def test_every_unit_and_every_year_for_those_who_see_all(request, client, two_ye
     assert header == HEADER
     assert len(rows) == Nomination.objects.count() == 8
     assert [row["Năm"] for row in rows] == [2021] * 4 + [2022] * 4  # years in order
-    assert {row["Đơn vị cử"] for row in rows} == {org(BINH_SON).name, org(SON_TINH).name}
+    assert {row["Đơn vị cử"] for row in rows} == {unit(BINH_SON).name, unit(SON_TINH).name}
     assert {row["Trạng thái"] for row in rows} == {"Đã gửi", "Đã duyệt"}
 
 
@@ -76,7 +78,7 @@ def test_a_unit_gets_only_its_own_rows_of_every_year(client, unit_a_user, two_ye
     assert names == sorted(
         f"Người A {year} {status}" for year in (2021, 2022) for status in ["submitted", "approved"]
     )
-    assert {row["Đơn vị cử"] for row in rows} == {org(BINH_SON).name}
+    assert {row["Đơn vị cử"] for row in rows} == {unit(BINH_SON).name}
     assert not any(name.startswith("Người B") for name in names)  # unit B's rows never appear
 
 
@@ -142,9 +144,14 @@ def test_query_count_does_not_grow_with_the_rows(
     client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
-    course = course_of(two_years[1], 2, 3)
+    course = fixture_2021.course("II.3.1", two_years[1])
     for index in range(30):
-        NominationFactory(unit=org(BINH_SON), course=course, person__full_name=f"Thêm {index}")
+        NominationFactory(
+            unit=unit(BINH_SON),
+            course=course,
+            status="submitted",
+            person__full_name=f"Thêm {index}",
+        )
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     _, rows = sheet_rows(openpyxl.load_workbook(io.BytesIO(body(response))))

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from courses.models import Course, Program
+from tests import fixture_2021
+from tests.fixture_2021 import CAO_CAP
 from tests.helpers import client_for, page_text
 
 pytestmark = pytest.mark.django_db
@@ -144,9 +146,7 @@ def test_plan_overview_shows_the_source(client, leader_user):
 
 
 def test_plan_overview_follows_the_data(client, btc_user, plan_2021):
-    from quotas.models import QuotaLine
-
-    line = QuotaLine.objects.get(planned_count=56)
+    line = fixture_2021.line(CAO_CAP)
     line.planned_count = 57
     line.save()
     client_for(client, btc_user)

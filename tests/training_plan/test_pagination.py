@@ -4,19 +4,22 @@ import pytest
 from django.core.paginator import Paginator
 
 from quotas.selectors import nomination_list_for_user
-from tests.training_plan.doc_factories import NominationFactory, course_of, org
+from tests import fixture_2021
+from tests.factories import NominationFactory, PersonFactory
+from tests.fixture_2021 import BINH_SON
 from training_plan.pagination import DeferredJoinPaginator
 
 pytestmark = pytest.mark.django_db
 
 
 def test_pages_equal_django_paginator_pages(plan_2021, btc_user):
-    course = course_of(plan_2021, 2, 3)
+    course = fixture_2021.course("II.3.1")
     names = ["Trần Văn Bình", "Nguyễn Thị An", "Lê Văn Cường", "Đỗ Thị Dung", "Ánh Văn Em"] * 3
     for index, name in enumerate(names):
         NominationFactory(
-            unit=org("huyen-uy-binh-son"),
+            unit=fixture_2021.unit(BINH_SON),
             course=course,
+            status="submitted",
             person__full_name=f"{name} {index}",
         )
     nominations = nomination_list_for_user(btc_user, plan=plan_2021)
@@ -40,12 +43,11 @@ def test_counts_stop_at_the_cap_and_the_pages_say_so(client, plan_2021, btc_user
     from django.urls import reverse
 
     from tests.helpers import client_for, page_text
-    from tests.quotas.factories import PersonFactory
     from training_plan.pagination import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "count_cap", 3)
     monkeypatch.setattr("training_plan.views.PEOPLE_PER_PAGE", 2)
-    unit = org("huyen-uy-binh-son")
+    unit = fixture_2021.unit(BINH_SON)
     for index in range(6):
         PersonFactory(full_name=f"Người {index:03d}", organisation=unit)
     client_for(client, btc_user)
@@ -58,9 +60,11 @@ def test_counts_stop_at_the_cap_and_the_pages_say_so(client, plan_2021, btc_user
     assert ">Cuối</a>" not in response.content.decode() and ">Sau</a>" in response.content.decode()
     assert len(client.get(reverse("person_list"), {"page": 2}).context["page"]) > 0
 
-    course = course_of(plan_2021, 2, 3)
+    course = fixture_2021.course("II.3.1")
     for index in range(5):
-        NominationFactory(unit=unit, course=course, person__full_name=f"Học viên {index}")
+        NominationFactory(
+            unit=unit, course=course, status="submitted", person__full_name=f"Học viên {index}"
+        )
     text = page_text(client.get(reverse("nomination_list")))
     assert "Hơn 3 hồ sơ · trang 1. Hãy lọc để thu hẹp danh sách." in text
 

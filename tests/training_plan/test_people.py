@@ -9,17 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.models import Course, Program
 from quotas.models import Nomination
+from tests.factories import CourseFactory, PersonFactory
+from tests.fixture_2021 import BINH_SON, SON_TINH, party_course, unit
 from tests.helpers import client_for, page_text
-from tests.training_plan.factories import PersonFactory, unit
 from training_plan.forms import PersonForm
-from training_plan.models import Person, Plan, Section
+from training_plan.models import Person
 from training_plan.services import person_create, person_update
 
 pytestmark = pytest.mark.django_db
-
-BINH_SON, SON_TINH = "huyen-uy-binh-son", "huyen-uy-son-tinh"
 
 
 def person_data(**overrides):
@@ -72,7 +70,7 @@ def test_person_create_refused_to_leadership(leader_user):
 
 
 def test_person_update_refuses_another_units_person(unit_b_user):
-    person = PersonFactory(organisation=unit(BINH_SON))
+    person = PersonFactory(organisation=unit(BINH_SON), position="")
     with pytest.raises(PermissionDenied):
         person_update(actor=unit_b_user, person=person, data={"position": "X"})
     person.refresh_from_db()
@@ -264,25 +262,13 @@ def test_edit_is_kept_in_history_with_old_and_new(client, snv_user):
 
 def test_detail_lists_nominations_of_every_plan_year(client, btc_user, plan_2021):
     person = PersonFactory()
-    course_2021 = Course.objects.get(
-        program__section__plan=plan_2021, program__section__position=2, program__position=3
+    course_2021 = party_course(plan_2021)
+    course_2022 = CourseFactory(
+        program__section__plan__year=2022,
+        program__kind="qp_an",
+        program__name="Quốc phòng",
+        name="Khóa QP-AN 2022",
     )
-    plan_2022 = Plan.objects.create(
-        year=2022,
-        title="đào tạo, bồi dưỡng năm 2022",
-        issuing_body=plan_2021.issuing_body,
-        preamble="",
-        purpose="",
-        requirements="",
-        signer_name="X",
-    )
-    section = Section.objects.create(
-        plan=plan_2022, position=3, kind="fostering", title="Bồi dưỡng"
-    )
-    program = Program.objects.create(
-        section=section, position=1, kind="qp_an", name="Quốc phòng", period="2022", block="party"
-    )
-    course_2022 = Course.objects.create(program=program, position=1, name="Khóa QP-AN 2022")
     for course, status in [(course_2021, "completed"), (course_2022, "submitted")]:
         Nomination.objects.create(
             person=person, course=course, unit=person.organisation, status=status

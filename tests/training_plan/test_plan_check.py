@@ -13,7 +13,9 @@ from budget.models import BudgetBlock, CostNorm
 from courses.models import EligibilityRule, Program, ProgramInstitution
 from quotas.models import Allocation, QuotaLine
 from reports.plan_check import check_plan
-from tests.class_helpers import add_line, course_at, make_class, state_course
+from tests import fixture_2021
+from tests.factories import BudgetLineFactory, TrainingClassFactory
+from tests.fixture_2021 import BINH_SON, CAO_CAP, SON_TINH
 from tests.helpers import client_for, page_text
 from training_plan.models import LegalDocument, Organisation
 
@@ -22,10 +24,6 @@ pytestmark = pytest.mark.django_db
 
 def kinds(plan):
     return [issue.kind for issue in check_plan(plan)]
-
-
-def program(plan, section, position):
-    return Program.objects.get(section__plan=plan, section__position=section, position=position)
 
 
 def future_document(number="99/2022/NQ-HĐND", date=datetime.date(2022, 3, 1)):
@@ -44,7 +42,7 @@ def test_2021_fixture_is_consistent(plan_2021):
 
 
 def test_quota_lines_not_summing_to_course_and_program(plan_2021):
-    line = QuotaLine.objects.get(course__program__section__plan=plan_2021, planned_count=56)
+    line = fixture_2021.line(CAO_CAP)
     line.planned_count = 57
     line.save()
     issues = check_plan(plan_2021)
@@ -58,7 +56,7 @@ def test_quota_lines_not_summing_to_course_and_program(plan_2021):
 
 
 def test_course_quantities_not_summing_to_the_program(plan_2021):
-    course = course_at(plan_2021, 3, 3, 7)
+    course = fixture_2021.course("III.3.7")
     course.quantity = 90
     course.save()
     QuotaLine.objects.filter(course=course).update(planned_count=90)
@@ -70,14 +68,10 @@ def test_course_quantities_not_summing_to_the_program(plan_2021):
 
 
 def test_allocations_over_a_line(plan_2021):
-    line = QuotaLine.objects.get(course__program__section__plan=plan_2021, planned_count=4)
-    Allocation.objects.create(
-        quota_line=line, unit=Organisation.objects.get(code="huyen-uy-binh-son"), count=3
-    )
+    line = fixture_2021.line("II.1.1-1")  # 4 seats
+    Allocation.objects.create(quota_line=line, unit=fixture_2021.unit(BINH_SON), count=3)
     assert kinds(plan_2021) == []
-    Allocation.objects.create(
-        quota_line=line, unit=Organisation.objects.get(code="huyen-uy-son-tinh"), count=2
-    )
+    Allocation.objects.create(quota_line=line, unit=fixture_2021.unit(SON_TINH), count=2)
     issues = check_plan(plan_2021)
     assert [i.kind for i in issues] == ["allocation_over"]
     assert "đã phân bổ 5 chỉ tiêu, vượt 4 của dòng" in issues[0].message
@@ -85,7 +79,7 @@ def test_allocations_over_a_line(plan_2021):
 
 
 def test_budget_classes_not_summing_to_the_block(plan_2021):
-    add_line(make_class(state_course(plan_2021)), rate=1_000_000)
+    BudgetLineFactory(training_class__course=fixture_2021.state_course(plan_2021), rate=1_000_000)
     issues = check_plan(plan_2021)
     assert [i.kind for i in issues] == ["budget_block"]
     assert issues[0].message == (
@@ -103,7 +97,11 @@ def test_a_block_missing_from_the_total(plan_2021):
 
 
 def test_programs_without_bodies_or_institution(plan_2021):
-    ii2, ii4, iii1 = program(plan_2021, 2, 2), program(plan_2021, 2, 4), program(plan_2021, 3, 1)
+    ii2, ii4, iii1 = (
+        fixture_2021.program("II.2"),
+        fixture_2021.program("II.4"),
+        fixture_2021.program("III.1"),
+    )
     Program.objects.filter(pk=ii2.pk).update(directing_body=None)
     Program.objects.filter(pk=ii4.pk).update(implementing_body=None)
     ProgramInstitution.objects.filter(program=iii1).delete()
@@ -118,11 +116,11 @@ def test_programs_without_bodies_or_institution(plan_2021):
 
 def test_legal_documents_dated_after_the_plan(plan_2021):
     document = future_document()
-    program(plan_2021, 2, 1).legal_documents.add(document)
+    fixture_2021.program("II.1").legal_documents.add(document)
     plan_2021.budget_legal_basis = document
     plan_2021.save()
     CostNorm.objects.filter(plan=plan_2021, code="tai-lieu-hoc-tap").update(legal_document=document)
-    course = course_at(plan_2021, 3, 3, 7)
+    course = fixture_2021.course("III.3.7")
     EligibilityRule.objects.create(
         course=course,
         code="thu",
@@ -155,7 +153,7 @@ def test_legal_documents_dated_after_the_plan(plan_2021):
 
 def test_legal_document_after_the_issue_date(plan_2021):
     document = future_document("12/2021/NQ-HĐND", datetime.date(2021, 6, 1))
-    program(plan_2021, 2, 1).legal_documents.add(document)
+    fixture_2021.program("II.1").legal_documents.add(document)
     assert kinds(plan_2021) == []
     plan_2021.issue_date = datetime.date(2021, 1, 15)
     issues = check_plan(plan_2021)
@@ -164,14 +162,14 @@ def test_legal_document_after_the_issue_date(plan_2021):
 
 
 def test_class_outside_the_plan_year(plan_2021):
-    late = make_class(
-        state_course(plan_2021),
+    late = TrainingClassFactory(
+        course=fixture_2021.state_course(plan_2021),
         name="Lớp năm sau",
         start_date=datetime.date(2022, 1, 10),
         end_date=datetime.date(2022, 2, 10),
     )
-    make_class(
-        state_course(plan_2021),
+    TrainingClassFactory(
+        course=fixture_2021.state_course(plan_2021),
         name="Lớp năm sau đã hủy",
         status="cancelled",
         start_date=datetime.date(2022, 1, 10),
@@ -191,7 +189,11 @@ def test_every_issue_links_to_a_page_that_opens(client, plan_2021, admin_user_20
     Program.objects.filter(section__plan=plan_2021, position=2, section__position=2).update(
         directing_body=None
     )
-    add_line(make_class(state_course(plan_2021), start_date=datetime.date(2020, 12, 1)), rate=5)
+    BudgetLineFactory(
+        training_class__course=fixture_2021.state_course(plan_2021),
+        training_class__start_date=datetime.date(2020, 12, 1),
+        rate=5,
+    )
     issues = check_plan(plan_2021)
     assert len({i.kind for i in issues}) == 5
     client_for(client, admin_user_2021)
@@ -212,7 +214,7 @@ def test_check_page_roles(client, persona, status, request):
 def test_check_page_lists_issues_with_links(client, plan_2021, leader_user):
     client_for(client, leader_user)
     assert "Không phát hiện lỗi" in page_text(client.get(reverse("plan_check", args=[2021])))
-    add_line(make_class(state_course(plan_2021)), rate=7_000)
+    BudgetLineFactory(training_class__course=fixture_2021.state_course(plan_2021), rate=7_000)
     response = client.get(reverse("plan_check", args=[2021]))
     text = page_text(response)
     assert "Kế hoạch còn 1 lỗi cần sửa trước khi ban hành." in text
@@ -223,7 +225,7 @@ def test_check_page_lists_issues_with_links(client, plan_2021, leader_user):
 def test_check_plan_command(plan_2021, capsys):
     call_command("check_plan", "2021")
     assert "Kế hoạch năm 2021: không phát hiện lỗi." in capsys.readouterr().out
-    add_line(make_class(state_course(plan_2021)), rate=7_000)
+    BudgetLineFactory(training_class__course=fixture_2021.state_course(plan_2021), rate=7_000)
     with pytest.raises(CommandError, match="Kế hoạch năm 2021 có 1 lỗi."):
         call_command("check_plan", "2021")
     assert "1. Khối Nhà nước: dự toán các lớp" in capsys.readouterr().out
@@ -233,7 +235,7 @@ def test_check_plan_command_exit_code(plan_2021, monkeypatch):
     # manage.py closes the database connections when a command ends; inside a test that would
     # close the test's transaction (PostgreSQL).
     monkeypatch.setattr(connections, "close_all", lambda: None)
-    add_line(make_class(state_course(plan_2021)), rate=7_000)
+    BudgetLineFactory(training_class__course=fixture_2021.state_course(plan_2021), rate=7_000)
     with pytest.raises(SystemExit) as exit_info:
         ManagementUtility(["manage.py", "check_plan", "2021"]).execute()
     assert exit_info.value.code == 1
@@ -245,10 +247,15 @@ def test_check_plan_command_exit_code(plan_2021, monkeypatch):
 def test_check_queries_do_not_grow(plan_2021, django_assert_num_queries):
     with CaptureQueriesContext(connection) as small:
         check_plan(plan_2021)
-    course = state_course(plan_2021)
+    course = fixture_2021.state_course(plan_2021)
     for year in (2021, 2021, 2022, 2022, 2020):
         start, end = datetime.date(year, 3, 1), datetime.date(year, 4, 1)
-        add_line(make_class(course, start_date=start, end_date=end), rate=1)
+        BudgetLineFactory(
+            training_class__course=course,
+            training_class__start_date=start,
+            training_class__end_date=end,
+            rate=1,
+        )
     QuotaLine.objects.filter(course__program__section__plan=plan_2021).update(planned_count=1)
     Program.objects.filter(section__plan=plan_2021).update(directing_body=None)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -8,7 +8,8 @@ from budget.models import BudgetBlock, BudgetLine, CostNorm
 from courses.models import Course, EligibilityRule, Program, ProgramInstitution, TrainingClass
 from quotas.models import Nomination, QuotaLine
 from reports.lifecycle import plan_copy_to_year, replace_plan_year
-from tests.class_helpers import approved_nomination, state_course
+from tests.factories import NominationFactory
+from tests.fixture_2021 import state_course
 from tests.helpers import client_for, page_text
 from training_plan.models import Plan, Recipient, Responsibility, Section
 
@@ -58,7 +59,7 @@ def test_copy_to_2022_keeps_the_structure_without_people_or_money(plan_2021, btc
     EligibilityRule.objects.create(
         course=state_course(plan_2021), code="tuoi", kind="max_age", description="Dưới 40 tuổi"
     )
-    approved_nomination(state_course(plan_2021))
+    NominationFactory(course=state_course(plan_2021), status="approved")
     plan_2022 = plan_copy_to_year(plan=plan_2021, actor=btc_user)
 
     assert (plan_2022.year, plan_2022.status, plan_2022.number) == (2022, "draft", "")

@@ -15,7 +15,8 @@ from courses.models import Course, EligibilityRule, Program, ProgramInstitution,
 from quotas import classes as class_services
 from quotas.models import Nomination, QuotaLine
 from reports.lifecycle import PlanCheckFailed, plan_issue
-from tests.class_helpers import add_line, approved_nomination, make_class, norm, state_course
+from tests.factories import BudgetLineFactory, NominationFactory
+from tests.fixture_2021 import norm, state_course
 from tests.helpers import client_for, page_text
 from training_plan.models import Plan, Recipient, Responsibility, Section
 from training_plan.services import ensure_structure_editable
@@ -30,7 +31,7 @@ def issued(plan, actor):
 
 
 def test_issue_refused_while_the_check_finds_errors(plan_2021, btc_user):
-    add_line(make_class(state_course(plan_2021)), rate=1_000)
+    BudgetLineFactory(training_class__course=state_course(plan_2021), rate=1_000)
     with pytest.raises(PlanCheckFailed) as error:
         issued(plan_2021, btc_user)
     assert [issue.kind for issue in error.value.issues] == ["budget_block"]
@@ -71,7 +72,11 @@ def test_issue_page_roles(client, persona, status, request):
 
 
 def test_issue_page_lists_the_errors(client, plan_2021, btc_user):
-    add_line(make_class(state_course(plan_2021), start_date=datetime.date(2020, 5, 1)), rate=9)
+    BudgetLineFactory(
+        training_class__course=state_course(plan_2021),
+        training_class__start_date=datetime.date(2020, 5, 1),
+        rate=9,
+    )
     client_for(client, btc_user)
     response = client.post(
         reverse("plan_issue", args=[2021]), {"number": "25-KH/TU", "issue_date": "2021-01-20"}
@@ -136,7 +141,7 @@ def test_classes_lines_enrolment_and_results_go_on_after_issue(plan_2021, btc_us
         quantity_kind="learners",
         quantity=10,
     )
-    nomination = approved_nomination(course)
+    nomination = NominationFactory(course=course, status="approved")
     class_services.class_enrol(
         training_class=training_class, nomination_ids=[nomination.pk], actor=snv_user
     )

@@ -15,16 +15,10 @@ from django.urls import reverse
 from budget.models import BudgetLine
 from quotas.models import Allocation, Nomination, QuotaLine
 from reports import exports
+from tests import fixture_2021
+from tests.factories import AllocationFactory, NominationFactory, class_with_estimate, learners
+from tests.fixture_2021 import BINH_SON, SON_TINH
 from tests.helpers import client_for
-from tests.training_plan.doc_factories import (
-    AllocationFactory,
-    NominationFactory,
-    class_with_estimate,
-    course_of,
-    learners,
-    org,
-    quota_line,
-)
 from tests.training_plan.pdf_helpers import body
 from training_plan import xlsx
 
@@ -50,14 +44,16 @@ EVIL_NOTES = ["=1+1", "@cmd|' /C calc'!A0", "-SUM(1)"]
 @pytest.fixture
 def plan_data(plan_2021, without_appendix_classes):
     """Classes that reconcile with both block totals, allocations and nominations."""
-    class_with_estimate(course_of(plan_2021, 2, 1), 1_200_000_000, name="Lớp Cao cấp A")
-    k45 = class_with_estimate(course_of(plan_2021, 2, 3), 6_037_406_000, name="Lớp Trung cấp K45")
-    class_with_estimate(course_of(plan_2021, 3, 3, 5), 3_910_000_000, name="Lớp Chuyên viên")
-    line = quota_line(plan_2021, 2, 3)
-    binh_son, son_tinh = org("huyen-uy-binh-son"), org("huyen-uy-son-tinh")
+    class_with_estimate(fixture_2021.course("II.1.1"), 1_200_000_000, name="Lớp Cao cấp A")
+    k45 = class_with_estimate(
+        fixture_2021.course("II.3.1"), 6_037_406_000, name="Lớp Trung cấp K45"
+    )
+    class_with_estimate(fixture_2021.course("III.3.5"), 3_910_000_000, name="Lớp Chuyên viên")
+    line = fixture_2021.line("II.3.1-1")
+    binh_son, son_tinh = fixture_2021.unit(BINH_SON), fixture_2021.unit(SON_TINH)
     AllocationFactory(quota_line=line, unit=binh_son, count=30)
     AllocationFactory(quota_line=line, unit=son_tinh, count=20)
-    AllocationFactory(quota_line=quota_line(plan_2021, 2, 1, 1, 4), unit=binh_son, count=4)
+    AllocationFactory(quota_line=fixture_2021.line("II.1.1-4"), unit=binh_son, count=4)
     for status in ["submitted", "approved", "draft", "rejected"]:
         NominationFactory(unit=binh_son, course=line.course, status=status)
     learners(k45, son_tinh, 3, status=Nomination.Status.COMPLETED)
@@ -173,7 +169,7 @@ def test_appendix_sheet_subtotals_total_and_formulas(client, snv_user, plan_data
 def test_appendix_sheet_shows_a_difference_when_blocks_do_not_reconcile(
     client, btc_user, without_appendix_classes, plan_2021
 ):
-    class_with_estimate(course_of(plan_2021, 2, 1), 1_000_000, name="Lớp nhỏ")
+    class_with_estimate(fixture_2021.course("II.1.1"), 1_000_000, name="Lớp nhỏ")
     _, workbook = download(client, btc_user)
     sheet = workbook["Phụ lục kinh phí"]
     by_label = {row[1].value: row for row in sheet.iter_rows(min_row=2) if row[1].value}
@@ -269,8 +265,8 @@ def test_nominations_sheet_memory_stays_flat(plan_2021, monkeypatch):
     by the rows fetched at a time (two chunks alive at most), not by the total. A smaller chunk
     keeps the test fast; in production the chunk is 2.000 rows."""
     monkeypatch.setattr(exports.NominationsExporter, "chunk_size", 100)
-    course = course_of(plan_2021, 2, 3)
-    unit = org("huyen-uy-binh-son")
+    course = fixture_2021.course("II.3.1")
+    unit = fixture_2021.unit(BINH_SON)
     small_class = class_with_estimate(course, 1, name="Lớp nhỏ")
     large_class = class_with_estimate(course, 1, name="Lớp lớn")
     learners(small_class, unit, 500, names=[f"Người Nhỏ {i:06d}" for i in range(500)])
