@@ -418,11 +418,12 @@ def form_submits(username="binhson", count=20):
     from quotas import selectors as quota_selectors
     from quotas.forms import target_choices
     from quotas.models import Nomination
+    from training_plan import selectors as plan_selectors
     from training_plan.models import User
     from training_plan.selectors import people_for_user
 
     user = User.objects.get(username=username)
-    plan = list(quota_selectors.plans_for_nominations())[0]
+    plan = plan_selectors.latest_plan()
     courses = quota_selectors.plan_courses(plan)
     targets = [value for _, items in target_choices(courses) for value, _ in items]
     taken = Nomination.objects.filter(course__program__section__plan=plan).values("person_id")
@@ -473,12 +474,12 @@ def import_file(rows=5000, username="btc"):
     from courses import eligibility
     from courses.models import Course, EligibilityRule
     from quotas import imports
-    from quotas import selectors as quota_selectors
     from quotas.models import Allocation, Nomination, QuotaLine
+    from training_plan import selectors as plan_selectors
     from training_plan.models import Person, User
 
     user = User.objects.get(username=username)
-    plan = list(quota_selectors.plans_for_nominations())[0]
+    plan = plan_selectors.latest_plan()
     # Rows the check accepts: eligible people of a unit on a line the unit has free allocated
     # seats on (in the file's order), the rest on courses by registration.
     taken = Nomination.objects.filter(course__program__section__plan=plan).values("person_id")

@@ -240,13 +240,6 @@ def reserve_position(nomination):
     return ahead.count() + 1
 
 
-def plans_for_nominations():
-    """Plans a user can pick in the nomination screens, latest first."""
-    from training_plan.models import Plan
-
-    return Plan.objects.order_by("-year")
-
-
 def plan_courses(plan):
     """The plan's courses in order, with their quota lines (two queries)."""
     from django.db.models import Prefetch

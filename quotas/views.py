@@ -190,7 +190,7 @@ def _plan(request, plans):
 
 
 def _plans_or_none(request):
-    plans = list(selectors.plans_for_nominations())
+    plans = list(plan_selectors.plan_list())
     if not plans:
         return None, render(request, "training_plan/no_plan.html")
     return plans, None
@@ -554,7 +554,7 @@ def nomination_import_confirm(request):
             "Phiên nhập danh sách đã hết hạn hoặc đã được lưu: hãy tải tệp lên lại.",
         )
         return redirect("nomination_import")
-    plans = list(selectors.plans_for_nominations())
+    plans = list(plan_selectors.plan_list())
     plan = next((p for p in plans if p.year == stored["year"]), None)
     if plan is None:
         raise Http404("Không có kế hoạch của năm này.")
