@@ -472,21 +472,21 @@ def test_allocation_page_queries_do_not_grow_with_rows(
         assert (rows_small, rows_big) == (1, 1)
 
 
-def test_allocation_counts_are_bounded(btc_user, line):
+def test_allocation_counts_are_bounded(btc_user, cao_cap):
     from quotas.forms import AllocationMoveForm, AllocationSetForm
 
     for form in (AllocationSetForm({"count": 2**31}), AllocationMoveForm({"count": 2**31})):
         assert not form.is_valid()
         assert form.errors["count"] == ["Số chỉ tiêu không quá 100.000."]
     with pytest.raises(ValidationError, match="Số chỉ tiêu không quá 100.000."):
-        allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=2**31)
-    allocation_set(actor=btc_user, quota_line=line, unit=unit(BINH_SON), count=5)
+        allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=2**31)
+    allocation_set(actor=btc_user, quota_line=cao_cap, unit=unit(BINH_SON), count=5)
     with pytest.raises(ValidationError, match="Số chỉ tiêu không quá 100.000."):
         allocation_move(
             actor=btc_user,
-            quota_line=line,
+            quota_line=cao_cap,
             from_unit=unit(BINH_SON),
             to_unit=unit(SON_TINH),
             count=2**31,
         )
-    assert allocated(line) == {BINH_SON: 5}
+    assert allocated(cao_cap) == {BINH_SON: 5}
