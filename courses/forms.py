@@ -11,6 +11,7 @@ from courses.models import (
     TrainingClass,
 )
 from training_plan.models import Organisation
+from training_plan.web import parse_id
 from training_plan.widgets import DateInput
 
 
@@ -92,8 +93,23 @@ class TrainingClassCreateForm(TrainingClassForm):
         self.fields["course"].label_from_instance = lambda c: f"{c.program.number}. {c.name}"
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Ids as ASCII digits that fit a bigint (`parse_id`), refused before the query: the
+    database cannot compare -9223372036854775809 (SQLite: OverflowError, a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class EnrolForm(forms.Form):
-    nominations = forms.ModelMultipleChoiceField(
+    nominations = IdsField(
         queryset=None,
         error_messages={
             "required": "Chưa chọn học viên nào để xếp lớp.",

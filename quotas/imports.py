@@ -25,7 +25,7 @@ from training_plan import uploads
 from training_plan.rules import EVERY_UNIT, scope_to_user, unit_scope
 from training_plan.selectors import people_for_user
 from training_plan.selectors import units as units_in_order
-from training_plan.text import normalise_search
+from training_plan.text import clean_text, normalise_search
 from training_plan.web import parse_id
 
 MAX_ROWS = 5000
@@ -105,11 +105,13 @@ class ImportRow:
 
 
 def _text(value):
+    """A cell as text, as the models store text (`clean_text`: no control or invisible
+    characters, NFC): the import saves in bulk, without the models' pre_save cleaning."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(clean_text(str(value)).split())
 
 
 def _parse_date(value):

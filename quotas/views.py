@@ -443,7 +443,10 @@ def nomination_action(request, pk, action):
 
 def _safe_next(request, fallback):
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path of this site only: `redirect("²")` would take a word for a URL name (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return fallback
 

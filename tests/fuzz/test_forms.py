@@ -1,0 +1,559 @@
+"""A fuzzer of every form and list filter of the URL conf (issue 11, item 11).
+
+For every URL of the application (the admin and login/logout aside) a `Target` says how to fill
+its arguments with the objects of tests/fuzz/world.py and where its form is. Each hypothesis
+example draws the URL's arguments, a query string and a body: every field name of the view's
+form (read from the page's HTML, plus the names the view's form classes know) gets its valid
+value, another valid choice, or a hostile value (tests/fuzz/hostile.py), or is left out. The same
+request is then sent by every role, in a drawn order, and after each request:
+
+- the answer is not a 500;
+- the role changed nothing it may not change (tests/fuzz/invariants.py `forbidden_changes`):
+  leadership nothing, a unit nothing but its own people and nominations, BTC and SNV nothing of
+  the other block's allocations and classes; a GET changes nothing at all;
+- no quota line or class is overbooked, every amount is within its bound and no stored text holds
+  a control or invisible character.
+
+Each example runs in a savepoint rolled back at its end, so every example starts from the same
+world and hypothesis can replay a failure. The examples are derandomized: CI runs the same ones.
+A URL added to the URL conf without a Target here fails `test_every_url_is_fuzzed`.
+"""
+
+import json
+import os
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from budget.forms import BudgetLineForm, CostNormForm
+from courses.forms import CancelClassForm, EnrolForm, TrainingClassCreateForm
+from quotas.forms import (
+    AllocationMoveForm,
+    AllocationSetForm,
+    ImportUploadForm,
+    NominationFilterForm,
+    NominationForm,
+    ReasonForm,
+)
+from reports.forms import PlanIssueForm
+from tests.fuzz import hostile, invariants
+from tests.fuzz.forms_html import Field, page_forms
+from tests.fuzz.world import MISSING_PK, ROLE_FIXTURES, ROLES, build_world
+from training_plan.forms import PersonFilterForm, PersonForm
+
+pytestmark = pytest.mark.django_db
+
+OMIT = object()
+# FUZZ_STATS=path: what each role got from each URL (status, whether it changed data), written
+# there at the end, to see how deep the examples went.
+STATS = Counter()
+HUGE_PK = 2**63  # past bigint: a URL argument the database cannot hold
+NOMINATION_ACTIONS = ["submit", "reserve", "verify", "approve", "return", "reject", "withdraw"]
+
+
+def names(*form_classes):
+    return tuple(name for form in form_classes for name in form.base_fields)
+
+
+@dataclass
+class Target:
+    """One URL: its arguments (each a list of candidates drawn from the world), the page that
+    holds its form, the field names known without the page, valid values of a create form."""
+
+    name: str
+    args: object = lambda w: {}
+    method: str = "post"
+    page: object = None  # callable(world, kwargs) -> URL of the page with the form
+    known: tuple = ()
+    query: tuple = ()  # query-string parameters the view reads (also on a POST)
+    good: object = field(default_factory=dict)  # a dict, or callable(world) -> dict
+    examples: int = 10
+
+
+def year(w):
+    return {"year": [w.plan.year, 1, HUGE_PK]}
+
+
+def classes(w):
+    return {"pk": [c.pk for c in w.classes.values()] + [MISSING_PK]}
+
+
+def lines_args(w):
+    return {"year": [w.plan.year], "pk": [w.party_line.pk, w.state_line.pk, MISSING_PK]}
+
+
+def allocation_page(w, kwargs):
+    from quotas.models import QuotaLine
+
+    line = QuotaLine.objects.filter(pk=kwargs["pk"]).first() or w.party_line
+    return reverse("allocation_course", args=[w.plan.year, line.course_id])
+
+
+def class_page(w, kwargs):
+    return reverse("class_detail", args=[kwargs["pk"]])
+
+
+def line_class_page(w, kwargs):
+    from budget.models import BudgetLine
+
+    line = BudgetLine.objects.filter(pk=kwargs["pk"]).first() or w.lines["party_norm"]
+    return reverse("class_detail", args=[line.training_class_id])
+
+
+CLASS_GOOD = {
+    "name": "Lớp bồi dưỡng thử nghiệm",
+    "venue": "Trường Chính trị tỉnh",
+    "start_date": "01/06/2021",
+    "end_date": "30/06/2021",
+    "capacity": "30",
+    "planned_learners": "20",
+}
+
+TARGETS = [
+    # People
+    Target(
+        "person_create",
+        known=names(PersonForm),
+        good={"full_name": "Nguyễn Văn Thử", "date_of_birth": "05/03/1985"},
+    ),
+    Target(
+        "person_edit",
+        lambda w: {"pk": [w.person_a.pk, w.person_b.pk, MISSING_PK, HUGE_PK]},
+        known=names(PersonForm),
+    ),
+    Target("person_list", method="get", known=names(PersonFilterForm) + ("page",)),
+    # Allocation
+    Target(
+        "allocation_set",
+        lines_args,
+        page=allocation_page,
+        known=names(AllocationSetForm),
+        good={"count": "5"},
+    ),
+    Target(
+        "allocation_move",
+        lines_args,
+        page=allocation_page,
+        known=names(AllocationMoveForm),
+        good={"count": "1"},
+    ),
+    Target(
+        "allocation_course",
+        lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk]},
+        method="get",
+        known=("line",),
+    ),
+    # Nominations
+    Target(
+        "nomination_create",
+        page=lambda w, kwargs: reverse("nomination_create") + f"?unit={w.unit_a.code}",
+        known=names(NominationForm) + ("check", "save_submit"),
+        query=("unit", "person", "year"),
+        good=lambda w: {"unit": w.unit_a.code, "note": "Cử đi học"},
+        examples=16,
+    ),
+    Target("nomination_create", method="get", known=("unit", "person", "year")),
+    Target(
+        "nomination_edit",
+        lambda w: {"pk": [n.pk for n in w.nominations] + [MISSING_PK]},
+        known=names(NominationForm),
+    ),
+    Target(
+        "nomination_action",
+        lambda w: {
+            "pk": [n.pk for n in w.nominations] + [MISSING_PK],
+            "action": [*NOMINATION_ACTIONS, "override", "delete"],
+        },
+        known=names(ReasonForm),
+        examples=20,
+    ),
+    Target(
+        "nomination_bulk",
+        page=lambda w, kwargs: reverse("nomination_list"),
+        known=("action", "ids", "confirm", "next"),
+        good={"action": "verify", "confirm": "1"},
+        examples=16,
+    ),
+    Target(
+        "nomination_list",
+        method="get",
+        known=names(NominationFilterForm) + ("page",),
+        examples=16,
+    ),
+    Target("nomination_import", known=names(ImportUploadForm), query=("year",)),
+    Target("nomination_import", method="get", known=("year",)),
+    Target("nomination_import_confirm", known=("token",), examples=4),
+    Target("nomination_import_template", method="get", known=("year",), examples=4),
+    # Classes
+    Target("class_list", year, method="get", known=("block", "status", "page")),
+    Target(
+        "class_create",
+        lambda w: {"year": [w.plan.year]},
+        known=names(TrainingClassCreateForm),
+        good=CLASS_GOOD,
+        examples=16,
+    ),
+    Target("class_create", lambda w: {"year": [w.plan.year]}, method="get", known=("course",)),
+    Target("class_detail", classes, method="get", known=("page", "cpage")),
+    Target("class_edit", classes, known=names(TrainingClassCreateForm)),
+    Target("class_enrol", classes, page=class_page, known=names(EnrolForm) + ("single",)),
+    Target(
+        "class_unenrol",
+        lambda w: {
+            "pk": [c.pk for c in w.classes.values()],
+            "nomination_pk": [n.pk for n in [*w.learners.values(), *w.candidates.values()]]
+            + [MISSING_PK, HUGE_PK],
+        },
+        examples=6,
+    ),
+    Target("class_results", classes),
+    Target("class_cancel", classes, known=names(CancelClassForm), examples=4),
+    # Budget
+    Target(
+        "cost_norm_list",
+        lambda w: {"year": [w.plan.year]},
+        known=names(CostNormForm),
+        good={"item": "Thù lao báo cáo viên", "unit": "buổi", "rate": "1.500.000"},
+    ),
+    Target(
+        "cost_norm_edit",
+        lambda w: {"pk": [n.pk for n in w.norms] + [MISSING_PK]},
+        known=names(CostNormForm),
+    ),
+    Target(
+        "cost_norm_delete",
+        lambda w: {"pk": [n.pk for n in w.norms] + [MISSING_PK]},
+        page=lambda w, kwargs: reverse("cost_norm_list", args=[w.plan.year]),
+        examples=4,
+    ),
+    Target(
+        "budget_line_create",
+        classes,
+        known=names(BudgetLineForm),
+        good={"description": "Nước uống", "quantity": "2", "rate": "100.000"},
+        examples=16,
+    ),
+    Target(
+        "budget_line_edit",
+        lambda w: {"pk": [line.pk for line in w.lines.values()] + [MISSING_PK]},
+        known=names(BudgetLineForm),
+        examples=16,
+    ),
+    Target(
+        "budget_line_delete",
+        lambda w: {"pk": [line.pk for line in w.lines.values()] + [MISSING_PK]},
+        page=line_class_page,
+        examples=4,
+    ),
+    # The plan's life cycle
+    Target(
+        "plan_issue",
+        lambda w: {"year": [w.plan.year]},
+        known=names(PlanIssueForm),
+        good={"number": "25-KH/TU", "issue_date": "15/01/2021"},
+    ),
+    Target("plan_copy", lambda w: {"year": [w.plan.year]}, examples=2),
+    Target("download_log", method="get", known=("page",), examples=4),
+    # The user's own account
+    Target("password_change", known=("old_password", "new_password1", "new_password2")),
+    Target("password_reset", known=("email",), examples=4),
+    Target(
+        "password_reset_confirm",
+        lambda w: {"uidb64": ["MQ", "²"], "token": ["het-han"]},
+        known=("new_password1", "new_password2"),
+        examples=4,
+    ),
+    Target("two_factor", known=("code",), examples=4),
+    Target("two_factor_verify", known=("code", "next"), examples=4),
+    Target("recovery_codes", examples=2),
+    Target("two_factor_disable", examples=2),
+]
+
+# Pages without a form or a parameter the view reads: a hostile query string and body are sent
+# to each (GET and POST) and must change nothing. The documents (PDF, DOCX, workbooks) take
+# seconds each to build and read no parameter: tests/training_plan covers them.
+PLAIN_PAGES = {
+    "plan_list": lambda w: {},
+    "person_detail": lambda w: {"pk": w.person_a.pk},
+    "allocation_home": lambda w: {},
+    "allocation_overview": lambda w: {"year": w.plan.year},
+    "nomination_detail": lambda w: {"pk": w.draft_a.pk},
+    "class_list_current": lambda w: {},
+    "budget_current": lambda w: {},
+    "appendix_current": lambda w: {},
+    "budget_overview": lambda w: {"year": w.plan.year},
+    "budget_appendix": lambda w: {"year": w.plan.year},
+    "block_review": lambda w: {"year": w.plan.year, "block": "party"},
+    "home": lambda w: {},
+    "plan_detail": lambda w: {"year": w.plan.year},
+    "program_detail": lambda w: {"year": w.plan.year, "pk": w.party.program_id},
+    "course_detail": lambda w: {"year": w.plan.year, "pk": w.state.pk},
+    "plan_check": lambda w: {"year": w.plan.year},
+    "plan_results": lambda w: {"year": w.plan.year},
+    "password_change_done": lambda w: {},
+    "password_reset_done": lambda w: {},
+    "password_reset_complete": lambda w: {},
+    "two_factor_qr": lambda w: {},
+}
+DOCUMENTS = {
+    "plan_document_pdf",
+    "plan_appendix_pdf",
+    "plan_document_docx",
+    "plan_workbook_xlsx",
+    "plan_nominations_xlsx",
+    "nominations_all_years_xlsx",
+    "plan_results_pdf",
+    "plan_results_xlsx",
+    "class_learners_pdf",
+    "class_learners_xlsx",
+}
+SKIPPED = {"login", "logout"}
+
+
+def url_names(resolver=None, prefix=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if str(entry.pattern).startswith("admin/"):
+                continue
+            yield from url_names(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield entry.name
+
+
+def test_every_url_is_fuzzed():
+    known = {t.name for t in TARGETS} | set(PLAIN_PAGES) | DOCUMENTS | SKIPPED
+    unknown = set(url_names()) - known
+    assert not unknown, (
+        f"URLs without a fuzz target (add them to tests/fuzz/test_forms.py): {unknown}"
+    )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _write_stats():
+    yield
+    path = os.environ.get("FUZZ_STATS")
+    if path:
+        rows = [[*key, count] for key, count in sorted(STATS.items(), key=str)]
+        with open(path, "w") as out:
+            json.dump(rows, out, ensure_ascii=False, indent=0)
+
+
+# --- Running one request ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fuzz(plan_2021, request):
+    """The world, one signed-in client per role, and the state the checks compare with."""
+    users = {role: request.getfixturevalue(fixture) for role, fixture in ROLE_FIXTURES.items()}
+    world = build_world(plan_2021)
+    clients = {}
+    for role, user in users.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients[role] = client
+    broken = invariants.broken_invariants()
+    assert not broken, f"the world breaks the invariants before fuzzing: {broken}"
+    return world, users, clients
+
+
+def _failure(role, method, url, data, response):
+    detail = ""
+    if getattr(response, "exc_info", None):
+        detail = "".join(traceback.format_exception(*response.exc_info))[-4000:]
+    shown = {
+        k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in data.items()
+    }
+    return f"{role} {method.upper()} {url} {shown!r} → {response.status_code}\n{detail}"
+
+
+def send_as_every_role(fuzz_state, order, method, url, data, *, may_change=True):
+    """Send one request as each role in `order`; check the answer and the database after each."""
+    world, users, clients = fuzz_state
+    before = invariants.snapshot()
+    for role in order:
+        client = clients[role]
+        if method == "get":
+            response = client.get(url, data)
+        else:
+            response = client.post(url, data)
+        assert response.status_code < 500, _failure(role, method, url, data, response)
+        after = invariants.snapshot()
+        found = invariants.changes(before, after)
+        STATS[
+            (method, resolve(urlsplit(url).path).url_name, role, response.status_code, bool(found))
+        ] += 1
+        if not may_change:
+            bad = found
+        else:
+            bad = invariants.forbidden_changes(role, users[role], found)
+        assert not bad, (
+            f"{role} {method.upper()} {url} changed what it may not:\n"
+            + "\n".join(invariants.describe(c) for c in bad[:5])
+            + f"\nposted: {data!r}"[:2000]
+        )
+        if found:
+            broken = invariants.broken_invariants(found)
+            assert not broken, f"{role} {method.upper()} {url} {data!r}"[:1500] + f"\n{broken}"
+        before = after
+
+
+@transaction.atomic
+def _in_savepoint(function):
+    """Run `function` and roll its changes back (one example leaves no trace)."""
+    try:
+        function()
+    finally:
+        transaction.set_rollback(True)
+
+
+def form_fields(target, world, kwargs, url, cache):
+    """{name: Field} of the target's form on its page (read as an administrator), plus the
+    known names."""
+    page = target.page(world, kwargs) if target.page else url
+    key = (target.name, target.method, page)
+    if key not in cache:
+        admin = Client(raise_request_exception=False)
+        admin.force_login(world.admin)
+        response = admin.get(page)
+        fields = {}
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            path = urlsplit(url).path
+            for form in page_forms(response.content.decode(), page):
+                if form.method != target.method or form.action != path:
+                    continue
+                for name, found in form.fields.items():
+                    fields.setdefault(name, found)
+        for name in (*target.known, *target.query):
+            fields.setdefault(name, Field(name, kind="known"))
+        fields.pop("csrfmiddlewaretoken", None)
+        cache[key] = fields
+    return cache[key]
+
+
+def _baseline(found, good):
+    """The value a user would send: the page's, a create form's valid one, the first choice of
+    an empty select, every box of a list of checkboxes."""
+    if found.name in good:
+        return good[found.name]
+    if found.kind in ("submit", "known"):  # a button, a name the page does not show
+        return OMIT
+    if found.kind == "select" and not found.value:
+        real = [o for o in found.options if o]
+        return real[0] if real else ""
+    if found.kind == "checkbox" and found.multiple and found.options:
+        return list(found.options)
+    if found.kind in ("checkbox", "radio") and not found.value:
+        return OMIT
+    return found.value
+
+
+def hostile_field(found, baseline):
+    """A corrupted field: a hostile value (or the valid one with a hostile character in it),
+    another choice, several values, or nothing."""
+    text = baseline if isinstance(baseline, str) else ""
+    one = hostile.value_for(text, [o for o in found.options if o])
+    return st.one_of(one, st.lists(one, min_size=2, max_size=3), st.just(OMIT))
+
+
+def request_data(draw, fields, good):
+    """A body (or query) of valid values, up to three fields corrupted; the other choices of a
+    select may be picked too. The first example sends the valid form."""
+    names_ = sorted(fields)
+    corrupt = set()
+    if names_:
+        corrupt = set(
+            draw(st.lists(st.sampled_from(names_), max_size=3, unique=True), label="corrupt")
+        )
+    data = {}
+    for name in names_:
+        found = fields[name]
+        baseline = _baseline(found, good)
+        if name in corrupt:
+            value = draw(hostile_field(found, baseline), label=name)
+        elif found.kind in ("select", "radio") and len(found.options) > 1:
+            value = draw(st.sampled_from([baseline, *found.options]), label=name)
+        else:
+            value = baseline
+        if value is not OMIT:
+            data[name] = value
+    return data
+
+
+def _target_id(target):
+    return f"{target.method}-{target.name}"
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=_target_id)
+def test_fuzz(target, fuzz):
+    world = fuzz[0]
+    args = target.args(world)
+    good = target.good(world) if callable(target.good) else target.good
+    cache = {}
+
+    @settings(
+        max_examples=target.examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
+    @given(st.data())
+    def run(data):
+        kwargs = {
+            name: data.draw(st.sampled_from(values), label=name) for name, values in args.items()
+        }
+        url = reverse(target.name, kwargs=kwargs)
+        fields = form_fields(target, world, kwargs, url, cache)
+        body = request_data(data.draw, fields, good)
+        if target.query and target.method == "post":
+            query = request_data(data.draw, {n: Field(n) for n in target.query}, good)
+            query = {k: v for k, v in query.items() if v}
+            if query:
+                url += "?" + urlencode(query, doseq=True)
+        order = data.draw(st.permutations(ROLES), label="roles")
+        _in_savepoint(
+            lambda: send_as_every_role(
+                fuzz, order, target.method, url, body, may_change=target.method == "post"
+            )
+        )
+
+    run()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_fuzz_plain_pages(method, fuzz):
+    """Pages that read no parameter: a hostile query string or body changes nothing."""
+    world = fuzz[0]
+    pages = sorted(PLAIN_PAGES)
+
+    @settings(
+        max_examples=2 * len(pages),
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.data())
+    def run(data):
+        name = data.draw(st.sampled_from(pages), label="page")
+        url = reverse(name, kwargs=PLAIN_PAGES[name](world))
+        keys = data.draw(
+            st.lists(st.sampled_from(["page", "year", "q", "id", "next", "x"]), max_size=3)
+        )
+        body = {key: data.draw(hostile.hostile_values(), label=key) for key in keys}
+        order = data.draw(st.permutations(ROLES), label="roles")
+        _in_savepoint(lambda: send_as_every_role(fuzz, order, method, url, body, may_change=False))
+
+    run()
