@@ -1,11 +1,17 @@
 """A fuzzer of every form and list filter of the URL conf (issue 11, item 11).
 
 For every URL of the application (the admin and login/logout aside) a `Target` says how to fill
-its arguments with the objects of tests/fuzz/world.py and where its form is. Each hypothesis
-example draws the URL's arguments, a query string and a body: every field name of the view's
-form (read from the page's HTML, plus the names the view's form classes know) gets its valid
-value, another valid choice, or a hostile value (tests/fuzz/hostile.py), or is left out. The same
-request is then sent by every role, in a drawn order, and after each request:
+its arguments with the objects of tests/fuzz/world.py and where its form is. The field names are
+read from the page's HTML (the forms whose action is the URL), plus the names the view's form
+classes and query string know.
+
+First a sweep: each field alone gets each value of `SWEEP` (NUL, odd digits, past bigint, a far
+date, RTL and zero-width text), the others valid, as an administrator. Then each hypothesis
+example draws the URL's arguments, a query string and a body: valid values, other valid choices,
+and up to three fields hostile (tests/fuzz/hostile.py: superscript and Arabic-Indic digits,
+2^31, 2^63, 10^30, -1, 0001-01-01, 9999-12-31, 10.000 characters, controls, RTL override,
+zero-width, NUL), several values or none. That request is sent by every role (BTC, SNV,
+leadership, unit A, unit B, an administrator) in a drawn order, and after each request:
 
 - the answer is not a 500;
 - the role changed nothing it may not change (tests/fuzz/invariants.py `forbidden_changes`):
@@ -335,7 +341,7 @@ def _write_stats():
 
 @pytest.fixture
 def fuzz(plan_2021, request):
-    """The world, one signed-in client per role, and the state the checks compare with."""
+    """The world, the users of every role and one signed-in client each."""
     users = {role: request.getfixturevalue(fixture) for role, fixture in ROLE_FIXTURES.items()}
     world = build_world(plan_2021)
     clients = {}
