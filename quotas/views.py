@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -293,8 +294,10 @@ def nomination_create(request):
     if user.has_perm("training_plan.view_every_unit"):
         # BTC first picks a unit, then one of its people (a province has tens of thousands).
         units = plan_selectors.units()
-        unit_code = request.GET.get("unit") or request.POST.get("unit")
-        unit = units.filter(code=unit_code).first() if unit_code else None
+        unit_code = request.GET.get("unit") or request.POST.get("unit") or ""
+        # A unit's code is a slug; anything else names no unit (PostgreSQL refuses a NUL in a
+        # query: a 500).
+        unit = units.filter(code=unit_code).first() if slug_re.fullmatch(unit_code) else None
         person_pk = parse_id(request.GET.get("person", ""))
         if unit is None and person_pk is not None:
             chosen = people.filter(pk=person_pk).first()

@@ -1,11 +1,17 @@
 """A fuzzer of every form and list filter of the URL conf (issue 11, item 11).
 
 For every URL of the application (the admin and login/logout aside) a `Target` says how to fill
-its arguments with the objects of tests/fuzz/world.py and where its form is. Each hypothesis
-example draws the URL's arguments, a query string and a body: every field name of the view's
-form (read from the page's HTML, plus the names the view's form classes know) gets its valid
-value, another valid choice, or a hostile value (tests/fuzz/hostile.py), or is left out. The same
-request is then sent by every role, in a drawn order, and after each request:
+its arguments with the objects of tests/fuzz/world.py and where its form is. The field names are
+read from the page's HTML (the forms whose action is the URL), plus the names the view's form
+classes and query string know.
+
+First a sweep: each field alone gets each value of `SWEEP` (NUL, odd digits, past bigint, a far
+date, RTL and zero-width text), the others valid, as an administrator. Then each hypothesis
+example draws the URL's arguments, a query string and a body: valid values, other valid choices,
+and up to three fields hostile (tests/fuzz/hostile.py: superscript and Arabic-Indic digits,
+2^31, 2^63, 10^30, -1, 0001-01-01, 9999-12-31, 10.000 characters, controls, RTL override,
+zero-width, NUL), several values or none. That request is sent by every role (BTC, SNV,
+leadership, unit A, unit B, an administrator) in a drawn order, and after each request:
 
 - the answer is not a 500;
 - the role changed nothing it may not change (tests/fuzz/invariants.py `forbidden_changes`):
@@ -24,6 +30,7 @@ import os
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -351,7 +358,7 @@ def _write_stats():
 
 @pytest.fixture
 def fuzz(plan_2021, request):
-    """The world, one signed-in client per role, and the state the checks compare with."""
+    """The world, the users of every role and one signed-in client each."""
     users = {role: request.getfixturevalue(fixture) for role, fixture in ROLE_FIXTURES.items()}
     world = build_world(plan_2021)
     clients = {}
@@ -529,7 +536,37 @@ def test_fuzz(target, fuzz):
             )
         )
 
+    sweep(target, fuzz, args, good, cache)
     run()
+
+
+# Before the drawn examples, each field (and query parameter) of a target gets each of these
+# alone, the others keeping their valid values, as an administrator (who passes every role
+# check): what a field's cleaning or a view reading the request directly does with them is tried
+# on every name, whatever hypothesis draws.
+SWEEP = ["Nguyễn\x00Văn", "²", str(-(2**63) - 1), "31/12/9999", "\u202eNguyễn\u200bVăn"]
+
+
+def sweep(target, fuzz, args, good, cache):
+    world = fuzz[0]
+    kwargs = {name: values[0] for name, values in args.items()}
+    url = reverse(target.name, kwargs=kwargs)
+    fields = form_fields(target, world, kwargs, url, cache)
+    valid = {}
+    for name, found in fields.items():
+        value = _baseline(found, good)
+        if value is not OMIT and name not in target.query:
+            valid[name] = value
+    query = {name: good[name] for name in target.query if name in good}
+    for name in sorted(fields):
+        for value in SWEEP:
+            body, params = dict(valid), dict(query)
+            if name in target.query and target.method == "post":
+                params[name] = value
+            else:
+                body[name] = value
+            where = url + ("?" + urlencode(params) if params else "")
+            _in_savepoint(partial(send_as_every_role, fuzz, ["admin"], target.method, where, body))
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

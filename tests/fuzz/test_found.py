@@ -111,3 +111,14 @@ def test_imported_notes_are_stored_clean(client, unit_a_user, plan_2021):
     token = response.context["token"]
     client.post(reverse("nomination_import_confirm"), {"token": token})
     assert Nomination.objects.get(person=person).note == "Ghichú"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_unit_code_with_a_nul_names_no_unit(client, btc_user, method):
+    # PostgreSQL: DataError “text fields cannot contain NUL (0x00) bytes” from
+    # `units.filter(code=…)`, a 500 (SQLite compares it).
+    response = getattr(client_for(client, btc_user), method)(
+        reverse("nomination_create") + "?unit=huyen-uy-binh-son%00", {"note": "x"}
+    )
+    assert response.status_code == 200
+    assert response.context["unit"] is None
