@@ -229,7 +229,7 @@ def _amount(values):
 
 
 def _plan_of(training_class):
-    return training_class.course.program.section.plan_id
+    return training_class.course.program.section.plan
 
 
 def _require_open_class(training_class):
@@ -261,10 +261,10 @@ def budget_line_create(
         rate=rate,
     )
     with transaction.atomic():
-        plan_id = _plan_of(training_class)
+        plan = _plan_of(training_class)
         # The class's lock and the plan's (the plan total counts every class's lines).
-        lock(key_for(training_class), f"training_plan.plan:{plan_id}")
-        _check_plan_total(plan_id, _amount(values))
+        lock(key_for(training_class), key_for(plan))
+        _check_plan_total(plan, _amount(values))
         if BudgetLine.objects.filter(training_class=training_class, **values).exists():
             raise ValidationError(
                 "Dòng kinh phí này (cùng nội dung, định mức, số lượng) đã có trong dự toán của "
@@ -303,9 +303,9 @@ def budget_line_update(
         multiplier=multiplier,
         rate=rate,
     )
-    plan_id = _plan_of(training_class)
-    lock(key_for(training_class), f"training_plan.plan:{plan_id}")
-    _check_plan_total(plan_id, _amount(values), without=[line.pk])
+    plan = _plan_of(training_class)
+    lock(key_for(training_class), key_for(plan))
+    _check_plan_total(plan, _amount(values), without=[line.pk])
     for field, value in values.items():
         setattr(line, field, value)
     line.save()

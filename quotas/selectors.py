@@ -332,16 +332,24 @@ def learner_counts(class_ids):
     )
 
 
+def _programs_with_bodies():
+    """Programs with their directing and implementing bodies, legal bases and institutions."""
+    return Program.objects.select_related(
+        "section__plan", "directing_body", "implementing_body"
+    ).prefetch_related(
+        "legal_documents__issuer",
+        Prefetch(
+            "institution_links",
+            queryset=ProgramInstitution.objects.select_related("institution"),
+        ),
+    )
+
+
 def plan_for_year(year):
     """The plan of a year with its sections, programs, courses and quota lines, or 404."""
     programs = (
-        Program.objects.select_related("directing_body", "implementing_body", "section__plan")
+        _programs_with_bodies()
         .prefetch_related(
-            "legal_documents__issuer",
-            Prefetch(
-                "institution_links",
-                queryset=ProgramInstitution.objects.select_related("institution"),
-            ),
             Prefetch(
                 "courses",
                 queryset=Course.objects.order_by("position").prefetch_related(
@@ -377,13 +385,8 @@ def plan_for_year(year):
 
 def program_for_year(year, pk):
     program = (
-        Program.objects.select_related("section__plan", "directing_body", "implementing_body")
+        _programs_with_bodies()
         .prefetch_related(
-            "legal_documents__issuer",
-            Prefetch(
-                "institution_links",
-                queryset=ProgramInstitution.objects.select_related("institution"),
-            ),
             Prefetch(
                 "courses",
                 queryset=Course.objects.prefetch_related(

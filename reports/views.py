@@ -90,26 +90,28 @@ def nominations_all_years_xlsx(request):
     )
 
 
-def class_learners_xlsx(request, pk):
+def _class_list_download(request, pk, render_file, extension, content_type):
+    """A class's list of learners the user may see (a unit: the people it sent), logged."""
     training_class = training_class_for_user(request.user, pk)
     check_perm(request.user, "reports.download_class_list", training_class)
-    filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.xlsx"
-    workbook = class_lists.class_list_xlsx(request.user, training_class)
+    content = render_file(request.user, training_class)
     rows = class_lists.class_learners_for_user(request.user, training_class).count()
     return logged_file_response(
-        request, workbook, filename, XLSX, filters={"class": training_class.pk}, rows=rows
+        request,
+        content,
+        f"danh-sach-hoc-vien-lop-{training_class.pk}.{extension}",
+        content_type,
+        filters={"class": training_class.pk},
+        rows=rows,
     )
+
+
+def class_learners_xlsx(request, pk):
+    return _class_list_download(request, pk, class_lists.class_list_xlsx, "xlsx", XLSX)
 
 
 def class_learners_pdf(request, pk):
-    training_class = training_class_for_user(request.user, pk)
-    check_perm(request.user, "reports.download_class_list", training_class)
-    filename = f"danh-sach-hoc-vien-lop-{training_class.pk}.pdf"
-    pdf = class_lists.class_list_pdf(request.user, training_class)
-    rows = class_lists.class_learners_for_user(request.user, training_class).count()
-    return logged_file_response(
-        request, pdf, filename, PDF, filters={"class": training_class.pk}, rows=rows
-    )
+    return _class_list_download(request, pk, class_lists.class_list_pdf, "pdf", PDF)
 
 
 # ---- Dashboard --------------------------------------------------------------------------------
