@@ -7,6 +7,7 @@ before anything else; the demo of `make run` leaves it off so the demo logins st
 """
 
 import base64
+import io
 
 import django_otp
 import segno
@@ -17,7 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -100,9 +101,13 @@ def two_factor(request):
 
 def two_factor_qr(request):
     """The QR code of the authenticator being set up (an SVG image, from our own origin)."""
+    if has_authenticator(request.user):
+        raise Http404("Đăng nhập hai bước đã bật.")
     device = _pending_device(request.user)
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    # A whole SVG document (svg_inline leaves out the namespace an <img> needs).
+    buffer = io.BytesIO()
+    segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=4)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -3,6 +3,7 @@ with an authenticator app and recovery codes, required of some accounts with REQ
 
 import re
 import time
+from xml.etree import ElementTree
 
 import pytest
 from django.core import mail
@@ -93,8 +94,18 @@ def test_setting_up_the_authenticator_gives_ten_recovery_codes(client, btc_user)
     codes = re.findall(r"<li><code>(\w+)</code></li>", response.content.decode())
     assert len(codes) == 10
     assert StaticToken.objects.filter(device__user=btc_user).count() == 10
+    # Once it is on, there is no setup QR code to show (and no second device made).
+    assert client.get(reverse("two_factor_qr")).status_code == 404
+    assert TOTPDevice.objects.filter(user=btc_user).count() == 1
+
+
+def test_the_setup_qr_code_is_an_svg_image_a_browser_shows(client, btc_user):
+    client_for(client, btc_user).get(reverse("two_factor"))
     qr = client.get(reverse("two_factor_qr"))
     assert qr["Content-Type"] == "image/svg+xml"
+    root = ElementTree.fromstring(qr.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"  # an <img> needs the namespace
+    assert TOTPDevice.objects.filter(user=btc_user, confirmed=False).count() == 1
 
 
 def test_a_wrong_code_does_not_turn_it_on(client, btc_user):
