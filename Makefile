@@ -21,7 +21,12 @@ seed: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
+# The web server and the background worker (e-mails, long exports) together: stopping one
+# (Ctrl+C) stops both.
 run: seed
+	@SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; export SITE_URL; \
+	$(DEV_ENV) $(BIN)/python manage.py run_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 lint: install

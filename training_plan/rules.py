@@ -196,3 +196,21 @@ add_perm("training_plan.view_admin", rules.is_staff)
 # With REQUIRE_2FA on, these accounts must log in in two steps (training_plan/accounts.py):
 # administrators and the two offices that act on the whole province.
 add_perm("training_plan.needs_two_factor", administrator | is_btc | is_snv)
+
+
+# --- Who is told: the accounts that act on a unit, a block, or read as leadership -------------
+
+
+def accounts_of_unit(unit_id):
+    """The active accounts of a unit (its people's records are theirs to act on)."""
+    return User.objects.filter(is_active=True, role=User.Role.UNIT, organisation_id=unit_id)
+
+
+def accounts_managing_block(block):
+    """The active accounts that act for the province on a block: BTC (Party), SNV (State)."""
+    role = User.Role.SNV if block == Block.STATE else User.Role.BTC
+    return User.objects.filter(is_active=True, role=role)
+
+
+def leadership_accounts():
+    return User.objects.filter(is_active=True, role=User.Role.LEADERSHIP)

@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "training_plan",
+    "inbox",
     "courses",
     "quotas",
     "budget",
@@ -114,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "inbox.context_processors.inbox",
             ],
             "builtins": ["training_plan.templatetags.vn"],
         },
@@ -139,18 +143,26 @@ LOGOUT_REDIRECT_URL = "login"
 REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "Đào tạo, bồi dưỡng CBCCVC"
 
-# E-mail (password reset): SMTP when EMAIL_HOST is set, else printed to the console (demo).
+# E-mail (notifications, password reset): SMTP when EMAIL_HOST is set; otherwise each mail is
+# written as a file under EMAIL_FILE_PATH (var/mail/, README “E-mail”) for the demo to read.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "django.core.mail.backends.filebased.EmailBackend"
 )
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "daotao@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", '"Đào tạo, bồi dưỡng CBCCVC" <daotao@localhost>'
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The links in e-mails: the address users open the application at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -187,6 +199,23 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Background work (Django's task API through the django-tasks backport; the queue is a table of
+# the application's database, the worker `manage.py run_worker`; README “Background work”).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The files of finished jobs (exports): outside anything the web server serves, kept this long.
+JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", BASE_DIR / "var" / "jobs"))
+JOB_FILES_KEEP_HOURS = env_int("JOB_FILES_KEEP_HOURS", 24)
+# A running task whose worker stopped beating this long ago is retried (once), then failed.
+TASK_STALE_SECONDS = env_int("TASK_STALE_SECONDS", 600)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 2)
+
+# Reminders of the daily round (README “Inbox and reminders”), in days.
+REMIND_WAITING_DAYS = env_int("REMIND_WAITING_DAYS", 5)
+REMIND_RESULTS_DAYS = env_int("REMIND_RESULTS_DAYS", 7)
+REMIND_DEADLINE_DAYS = env_int("REMIND_DEADLINE_DAYS", 7)
+# When the daily round (reminders, digests, expired files) runs, local time.
+DAILY_ROUND_HOUR = env_int("DAILY_ROUND_HOUR", 7)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -50,6 +50,7 @@ urlpatterns = [
     path("people/new/", views.person_create_view, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit_view, name="person_edit"),
+    path("", include("inbox.urls")),
     path("", include("quotas.urls")),
     path("", include("budget.urls")),
     path("", include("reports.urls")),
