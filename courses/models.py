@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from training_plan.models import Block, LegalDocument, Organisation, Section
@@ -444,6 +445,13 @@ class TrainingClass(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_started(self):
+        """The class has begun: running or finished, or open with its opening day reached."""
+        if self.status in (self.Status.RUNNING, self.Status.FINISHED):
+            return True
+        return self.status == self.Status.OPEN and self.start_date <= timezone.localdate()
 
     def natural_key(self):
         # Loading a fixture builds each object from ids only: one query instead of a walk up

@@ -7,4 +7,6 @@ class QuotasConfig(AppConfig):
     verbose_name = "Chỉ tiêu và cử đi học"
 
     def ready(self):
-        from quotas import rules  # noqa: F401  (registers the app's permissions)
+        from quotas import rules, signals  # noqa: F401  (registers the app's permissions)
+
+        signals.connect()

@@ -131,14 +131,24 @@ class Nomination(models.Model):
         NOT_COMPLETED = "not_completed", "Không hoàn thành"
         WITHDRAWN = "withdrawn", "Đã rút"
 
-    # Statuses that take one seat of the unit's allocation and of the quota line.
+    # Statuses that take one seat of the unit's allocation and of the quota line. A file returned
+    # for completion keeps its seat until it is withdrawn or rejected.
     SEAT_HOLDING = (
         Status.SUBMITTED,
+        Status.RETURNED,
         Status.VERIFIED,
         Status.APPROVED,
         Status.ENROLLED,
         Status.COMPLETED,
         Status.NOT_COMPLETED,
+    )
+    # Statuses whose eligibility verdicts follow the rules in force (recomputed when they change).
+    UNDECIDED = (
+        Status.DRAFT,
+        Status.RESERVE,
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.VERIFIED,
     )
     # Statuses after which the same person may be nominated to the course again.
     CLOSED = (Status.REJECTED, Status.WITHDRAWN)
@@ -244,6 +254,18 @@ class Nomination(models.Model):
     def eligibility_report(self):
         """The verdicts of the last check, with the reviewer's reason for accepted warnings."""
         return EligibilityReport.from_details(self.eligibility_details, self.override_reason)
+
+    @property
+    def learner_label(self):
+        """A learner's state in the class list: “Đang học” only once the class has begun."""
+        if self.status == self.Status.ENROLLED:
+            if self.training_class_id and self.training_class.has_started:
+                return "Đang học"
+            return "Đã xếp lớp, chưa khai giảng"
+        label = self.get_status_display()
+        if self.status == self.Status.NOT_COMPLETED and self.result_reason:
+            label += f" ({self.result_reason})"
+        return label
 
     def eligibility_store(self, report):
         """Keep a check's verdicts on the nomination (not saved): summary flag and details."""

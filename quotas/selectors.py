@@ -287,7 +287,7 @@ def class_learners(training_class, user):
     return (
         Nomination.objects.visible_to(user)
         .filter(training_class=training_class, status__in=LEARNER_STATUSES)
-        .select_related("person", "unit")
+        .select_related("person", "unit", "training_class")
         .order_by("person__sort_key", "pk")
     )
 

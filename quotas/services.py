@@ -129,6 +129,24 @@ def eligibility_check(nomination, *, rules=None):
     )
 
 
+def refresh_eligibility(course_ids):
+    """Recompute the stored verdicts of the undecided nominations of these courses, after their
+    rules changed; return how many changed. Accepted warnings stay accepted; nothing moves."""
+    rules_for = _rules_cache()
+    changed = []
+    nominations = Nomination.objects.filter(
+        course_id__in=course_ids, status__in=Nomination.UNDECIDED
+    ).select_related("person", "course__program__section__plan")
+    for nomination in nominations.iterator(chunk_size=500):
+        report = eligibility_check(nomination, rules=rules_for(nomination.course))
+        details = report.to_details()
+        if nomination.eligibility_flag != report.flag or nomination.eligibility_details != details:
+            nomination.eligibility_store(report)
+            changed.append(nomination)
+    Nomination.objects.bulk_update(changed, Nomination.ELIGIBILITY_FIELDS, batch_size=500)
+    return len(changed)
+
+
 def _blocking_message(report):
     return "Không đạt điều kiện: " + " ".join(
         f"{v.description} — {v.message}" + (f" (Căn cứ: {v.basis})" if v.basis else "")

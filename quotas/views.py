@@ -257,7 +257,10 @@ def nomination_detail(request, pk):
             "plan": nomination.course.program.section.plan,
             "course_code": nomination.course.code,
             "transitions": selectors.nomination_transitions(nomination),
-            "report": nomination.eligibility_report,
+            # Undecided files are shown against the rules in force now, not as last stored.
+            "report": services.eligibility_check(nomination)
+            if nomination.status in Nomination.UNDECIDED
+            else nomination.eligibility_report,
             "actions": rules.allowed_actions(request.user, nomination),
             "can_edit": rules.action_refusal(request.user, nomination, "edit") is None,
             "reserve_position": selectors.reserve_position(nomination),

@@ -1,16 +1,9 @@
 """Class lists (danh sách học viên) as Excel and PDF: learners in Vietnamese name order, unit,
 position, result; a unit sees only its own people."""
 
-from quotas.models import Nomination
 from quotas.selectors import LEARNER_STATUSES, nominations_for_user
 from reports.exports import DATE, INTEGER, Column, Exporter, write_xlsx
 from training_plan.rules import EVERY_UNIT, unit_scope
-
-RESULT_LABELS = {
-    Nomination.Status.ENROLLED: "Đang học",
-    Nomination.Status.COMPLETED: "Hoàn thành",
-    Nomination.Status.NOT_COMPLETED: "Không hoàn thành",
-}
 
 
 def class_learners_for_user(user, training_class):
@@ -19,16 +12,13 @@ def class_learners_for_user(user, training_class):
     return (
         nominations_for_user(user)
         .filter(training_class=training_class, status__in=LEARNER_STATUSES)
-        .select_related("person", "unit")
+        .select_related("person", "unit", "training_class")
         .order_by("person__sort_key", "person_id")
     )
 
 
 def result_label(nomination):
-    label = RESULT_LABELS.get(nomination.status, nomination.get_status_display())
-    if nomination.status == Nomination.Status.NOT_COMPLETED and nomination.result_reason:
-        label += f" ({nomination.result_reason})"
-    return label
+    return nomination.learner_label
 
 
 class ClassListExporter(Exporter):

@@ -322,13 +322,14 @@ def test_review_steps_follow_the_order(btc_user, cao_cap, status, action):
     assert Nomination.objects.get(pk=nomination.pk).status == status
 
 
-def test_return_needs_a_reason_and_releases_the_seat(btc_user, unit_a_user, cao_cap, allocation):
+def test_return_needs_a_reason_and_keeps_the_seat(btc_user, unit_a_user, cao_cap, allocation):
     nomination = draft(cao_cap, status=S.SUBMITTED)
     with pytest.raises(NominationRefused, match="Cần ghi lý do trả lại hồ sơ"):
         services.nomination_return(actor=btc_user, nomination=nomination, reason="  ")
     services.nomination_return(actor=btc_user, nomination=nomination, reason="Thiếu bản sao bằng")
     nomination.refresh_from_db()
-    assert nomination.status == S.RETURNED and not nomination.holds_seat
+    # Returned for completion: the file keeps its seat until it is withdrawn or rejected.
+    assert nomination.status == S.RETURNED and nomination.holds_seat
     assert nomination.transitions.last().reason == "Thiếu bản sao bằng"
     # The unit corrects and sends again.
     services.nomination_submit(actor=unit_a_user, nomination=nomination)
@@ -428,7 +429,7 @@ def test_reserve_refused_without_allocation_or_cap(unit_a_user, cao_cap):
         services.nomination_reserve(actor=unit_a_user, nomination=NominationFactory())
 
 
-@pytest.mark.parametrize("release", ["return", "reject", "withdraw_unit", "withdraw_reviewer"])
+@pytest.mark.parametrize("release", ["reject", "withdraw_unit", "withdraw_reviewer"])
 def test_released_seat_goes_to_the_first_reserve_nomination(
     btc_user, unit_a_user, cao_cap, allocation, sontinh, release
 ):
@@ -447,9 +448,7 @@ def test_released_seat_goes_to_the_first_reserve_nomination(
         reserve_since=first.reserve_since - datetime.timedelta(days=1),
     )
 
-    if release == "return":
-        result = services.nomination_return(actor=btc_user, nomination=holder, reason="Bổ sung")
-    elif release == "reject":
+    if release == "reject":
         result = services.nomination_reject(actor=btc_user, nomination=holder, reason="Sai")
     elif release == "withdraw_unit":
         result = services.nomination_withdraw(actor=unit_a_user, nomination=holder)
@@ -468,6 +467,34 @@ def test_released_seat_goes_to_the_first_reserve_nomination(
         quota_line=cao_cap, unit=allocation.unit, status__in=Nomination.SEAT_HOLDING
     ).count()
     assert held == allocation.count
+
+
+def test_returning_a_file_keeps_its_seat_and_promotes_nobody(
+    btc_user, unit_a_user, cao_cap, allocation
+):
+    """A file returned “để bổ sung” is the unit's to complete: its seat is not given to a
+    reserve file (which would be sent on the unit's behalf). Withdrawing it frees the seat."""
+    holder = draft(cao_cap, status=S.SUBMITTED)
+    draft(cao_cap, status=S.SUBMITTED)
+    waiting = draft(cao_cap)
+    services.nomination_reserve(actor=unit_a_user, nomination=waiting)
+
+    result = services.nomination_return(actor=btc_user, nomination=holder, reason="Bổ sung bằng")
+    waiting.refresh_from_db()
+    assert result.promoted_from_reserve is None
+    assert waiting.status == S.RESERVE
+    # The unit still cannot send a third file: both seats are held.
+    with pytest.raises(NominationRefused, match="đã dùng hết 2 chỉ tiêu"):
+        services.nomination_submit(actor=unit_a_user, nomination=draft(cao_cap))
+    # The returned file goes back without needing a free seat.
+    services.nomination_submit(actor=unit_a_user, nomination=holder)
+    assert Nomination.objects.get(pk=holder.pk).status == S.SUBMITTED
+
+    services.nomination_return(actor=btc_user, nomination=holder, reason="Bổ sung lần hai")
+    result = services.nomination_withdraw(actor=unit_a_user, nomination=holder)
+    waiting.refresh_from_db()
+    assert result.promoted_from_reserve == waiting
+    assert waiting.status == S.SUBMITTED
 
 
 def test_withdrawing_a_reserve_nomination_promotes_nobody(unit_a_user, cao_cap, allocation):
