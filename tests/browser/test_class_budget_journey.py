@@ -32,6 +32,9 @@ def test_snv_runs_a_state_class_and_the_block_reconciles(page, live_server, snv_
     row = state_row(page)
     assert "3.910.000.000\t3.493.987.000\t-416.013.000" in row.inner_text()
     assert row.locator(".diff-nonzero").count() == 1
+    # Red on the page, whatever colour the table gives its cells.
+    colour = row.locator(".diff-nonzero").evaluate("cell => getComputedStyle(cell).color")
+    assert colour == "rgb(176, 42, 55)"
 
     # Open a class of the English course.
     page.click(".navbar a:text-is('Lớp')")

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from budget.models import BudgetBlock
 from quotas.models import Nomination
 from reports import progress
 from tests import fixture_2021
@@ -250,3 +251,19 @@ def test_results_page_query_count_does_not_grow(
         class_with_estimate(fixture_2021.course("III.3.3"), 1_000, name=f"Lớp thêm {index}")
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_the_dashboard_signs_a_budget_difference_as_the_budget_page_does(
+    client, btc_user, plan_2021
+):
+    """An over-run reads "+3.000.000" on the dashboard as on the budget page, in red."""
+    state = BudgetBlock.objects.get(plan=plan_2021, block=Block.STATE)
+    (now,) = progress.budget_progress(plan_2021, block=Block.STATE)
+    # Section IV now says 3.000.000 đồng less than the classes cost.
+    state.planned_total = now.classes_total - 3_000_000
+    state.save()
+    client = client_for(client, btc_user)
+    dashboard = page_text(client.get(reverse("home")))
+    budget_page = page_text(client.get(reverse("budget_overview", args=[2021])))
+    assert "+3.000.000" in dashboard
+    assert "+3.000.000" in budget_page

@@ -17,6 +17,14 @@ def number(value):
 
 
 @register.filter
+def signed(value):
+    """A difference with its sign: {{ 3000000|signed }} → +3.000.000, {{ -5|signed }} → -5."""
+    if value is None or value == "":
+        return ""
+    return ("+" if value > 0 else "") + text.format_number(value)
+
+
+@register.filter
 def money(value):
     """{{ 11147406000|money }} → 11.147.406.000 đồng"""
     if value is None or value == "":
