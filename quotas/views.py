@@ -489,11 +489,10 @@ def nomination_bulk(request):
             },
         )
     result = bulk.BULK_SERVICES[action](actor=request.user, nominations=nominations)
-    messages.success(
-        request,
-        f"{label}: đã thực hiện {len(result.changed)} hồ sơ; "
-        f"không thực hiện được {len(result.refused)} hồ sơ.",
-    )
+    summary = f"{label}: đã thực hiện {len(result.changed)} hồ sơ"
+    if result.refused:
+        summary += f"; không thực hiện được {len(result.refused)} hồ sơ"
+    messages.success(request, summary + ".")
     for nomination, reason in result.refused:
         messages.warning(request, f"{nomination.person} — {nomination.course}: {reason}")
     return redirect(back)

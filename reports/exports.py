@@ -29,10 +29,17 @@ INTEGER = "integer"
 MONEY = "money"
 DATE = "date"
 YEAR = "year"  # a whole number shown as is (2021, not 2.021)
+PERCENT = "percent"  # a rate with one decimal (0,4)
 
 NUMBER_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
-FORMATS = {INTEGER: NUMBER_FORMAT, MONEY: NUMBER_FORMAT, DATE: DATE_FORMAT, YEAR: "General"}
+FORMATS = {
+    INTEGER: NUMBER_FORMAT,
+    MONEY: NUMBER_FORMAT,
+    DATE: DATE_FORMAT,
+    YEAR: "General",
+    PERCENT: "0.0",
+}
 # Sheet rows: 1 is the header, data starts at 2 (exporters that write formulas need this).
 FIRST_DATA_ROW = 2
 
@@ -136,6 +143,8 @@ class CellEncoder:
                     append(f'<c r="{letter}{row}"{text_style}/>')
             elif kind is int or kind is Decimal:
                 append(f'<c r="{letter}{row}" s="{number_style}"><v>{int(value)}</v></c>')
+            elif kind is float:  # a rate (PERCENT): its column's format
+                append(f'<c r="{letter}{row}" s="{number_style}"><v>{value!r}</v></c>')
             elif kind is datetime.datetime:
                 if timezone.is_aware(value):
                     value = timezone.localtime(value).replace(tzinfo=None)
@@ -567,7 +576,7 @@ PROGRESS_COLUMNS = [
     Column("Đã xếp lớp", 10, INTEGER),
     Column("Hoàn thành", 11, INTEGER),
     Column("Không hoàn thành", 11, INTEGER),
-    Column("Tỉ lệ hoàn thành so với kế hoạch (%)", 14, INTEGER),
+    Column("Tỉ lệ hoàn thành so với kế hoạch (%)", 14, PERCENT),
 ]
 
 

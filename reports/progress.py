@@ -189,7 +189,7 @@ class Progress:
         """Completed as a share of the planned number (None when demand-driven only)."""
         if not self.planned:
             return None
-        return round(100 * self.completed / self.planned)
+        return round(100 * self.completed / self.planned, 1)
 
     @property
     def remaining(self):

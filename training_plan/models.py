@@ -511,6 +511,33 @@ class DownloadLog(models.Model):
     def __str__(self):
         return f"{self.username} — {self.filename}"
 
+    # The parameters as the log page reads them: {"plan": 2021, "scope": "all"} →
+    # “Năm 2021; phạm vi: toàn tỉnh”.
+    FILTER_LABELS = {"class": "lớp số", "job": "việc chạy nền số"}
+
+    @property
+    def filters_text(self):
+        parts = []
+        for key, value in (self.filters or {}).items():
+            if key == "plan":
+                parts.append("Tất cả các năm" if value == "all" else f"Năm {value}")
+            elif key == "scope":
+                parts.append("phạm vi: " + self._scope_text(str(value), self.user))
+            else:
+                parts.append(f"{self.FILTER_LABELS.get(key, key)} {value}")
+        return "; ".join(parts)
+
+    @staticmethod
+    def _scope_text(scope, user):
+        if scope == "all":
+            return "toàn tỉnh"
+        if scope.startswith("unit:"):
+            code = scope.removeprefix("unit:")
+            # The scope is the downloader's unit (the page loads it with the user).
+            unit = getattr(user, "organisation", None)
+            return unit.name if unit is not None and unit.code == code else f"đơn vị {code}"
+        return "không có dữ liệu đơn vị nào"
+
 
 class RenderedDocument(models.Model):
     """A PDF as WeasyPrint rendered it, keyed by the SHA-256 of the HTML it was rendered from.

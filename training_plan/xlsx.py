@@ -25,8 +25,14 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 GENERAL = 0
 THOUSANDS = 3
 DATE_DDMMYYYY = 164
-NUMBER_FORMAT_IDS = {"General": GENERAL, "#,##0": THOUSANDS, "dd/mm/yyyy": DATE_DDMMYYYY}
-CUSTOM_NUMBER_FORMATS = {DATE_DDMMYYYY: "dd/mm/yyyy"}
+ONE_DECIMAL = 165
+NUMBER_FORMAT_IDS = {
+    "General": GENERAL,
+    "#,##0": THOUSANDS,
+    "dd/mm/yyyy": DATE_DDMMYYYY,
+    "0.0": ONE_DECIMAL,
+}
+CUSTOM_NUMBER_FORMATS = {DATE_DDMMYYYY: "dd/mm/yyyy", ONE_DECIMAL: "0.0"}
 HEADER_FILL = "FFE9ECEF"
 
 # First characters that make Excel or LibreOffice read a cell as a formula (or DDE command).
@@ -109,7 +115,7 @@ class Styles:
     """The fixed table of cell formats (cellXfs): every number format × bold × quote prefix, and
     the header style. `index(number_format, bold, quote)` is a style id for a cell's s=."""
 
-    FORMATS = (GENERAL, THOUSANDS, DATE_DDMMYYYY)
+    FORMATS = (GENERAL, THOUSANDS, DATE_DDMMYYYY, ONE_DECIMAL)
 
     def __init__(self):
         self.xfs = [(GENERAL, False, False, False)]  # id 0: the default

@@ -38,3 +38,14 @@ def test_the_log_keeps_the_client_address_and_the_number_of_rows(client, btc_use
     assert entry.rows == 3
     page = client.get(reverse("download_log")).content.decode()
     assert "198.51.100.7" in page
+
+
+def test_the_log_reads_its_parameters_in_vietnamese(client, btc_user, unit_a_user):
+    from tests.helpers import page_text
+
+    client_for(client, unit_a_user).get(reverse("plan_nominations_xlsx", args=[2021]))
+    client_for(client, btc_user).get(reverse("plan_nominations_xlsx", args=[2021]))
+    text = page_text(client.get(reverse("download_log")))
+    assert "Năm 2021; phạm vi: toàn tỉnh" in text
+    assert "Năm 2021; phạm vi: Huyện ủy Bình Sơn" in text
+    assert "plan:" not in text and "scope:" not in text

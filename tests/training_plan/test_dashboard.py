@@ -206,6 +206,7 @@ def test_results_page_pdf_and_excel(client, leader_user, without_appendix_classe
     ]:
         assert heading in text
     assert "Huyện ủy Bình Sơn" in text and "Lớp K45" in text
+    assert "0,9 %" in text
 
     pdf = pdf_text(body(client.get(reverse("plan_results_pdf", args=[2021]))))
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN" in pdf
@@ -225,7 +226,8 @@ def test_results_page_pdf_and_excel(client, leader_user, without_appendix_classe
     ii3 = next(row for row in programs if row[0] == "II.3")
     # Mục, Chương trình, Kế hoạch, Theo nhu cầu, Đã phân bổ, Đã cử, Đã duyệt, Đã xếp lớp,
     # Hoàn thành, Không hoàn thành, Tỉ lệ
-    assert ii3[2:] == (460, None, 20, 20, 16, 12, 4, 4, 1)
+    # A rate with one decimal: 4 of 460 is 0,9 % (not "1 %", nor "0 %").
+    assert ii3[2:] == (460, None, 20, 20, 16, 12, 4, 4, 0.9)
     assert programs[-1][1] == "Toàn tỉnh" and programs[-1][8] == 4
     units = list(workbook["Theo đơn vị"].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[8]) for row in units] == [

@@ -25,6 +25,14 @@ def signed(value):
 
 
 @register.filter
+def percent(value):
+    """A rate with one decimal: {{ 0.4|percent }} → 0,4 %; none → —."""
+    if value is None or value == "":
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + " %"
+
+
+@register.filter
 def money(value):
     """{{ 11147406000|money }} → 11.147.406.000 đồng"""
     if value is None or value == "":
