@@ -6,11 +6,16 @@ import io
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from quotas.imports import (
     CODES_SHEET,
+    COL_COURSE,
     COL_DOB,
     COL_ID,
+    COL_LINE,
+    COL_UNIT,
     GUIDE_SHEET,
     HEADERS,
     MAX_ROWS,
@@ -20,6 +25,7 @@ from quotas.selectors import plan_courses
 from training_plan import xlsx
 from training_plan.rules import scope_to_user
 from training_plan.selectors import units as units_in_order
+from training_plan.text import format_number
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
@@ -38,6 +44,23 @@ def _header(sheet, titles, widths):
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[cell.column_letter].width = widths[index]
     sheet.freeze_panes = "A2"
+
+
+def _drop_down(sheet, column, source, title, what):
+    """Excel's list validation on a column of the sheet to fill, from a range of the codes sheet:
+    a drop-down in each cell, a Vietnamese message for a value not in the list."""
+    quoted = "'" + CODES_SHEET.replace("'", "''") + "'"
+    validation = DataValidation(
+        type="list",
+        formula1=f"{quoted}!{source}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=f"{title} không hợp lệ",
+        error=f"Hãy chọn {what} trong danh sách (trang “{CODES_SHEET}”).",
+    )
+    letter = get_column_letter(column + 1)
+    validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+    sheet.add_data_validation(validation)
 
 
 def build_template(*, user, plan):
@@ -83,14 +106,28 @@ def build_template(*, user, plan):
                     course.program.get_block_display(),
                 ]
             )
+    last_line = codes.max_row
     codes.append([])
-    start = codes.max_row + 1
     codes.append(["Mã đơn vị", "Tên đơn vị"])
+    start = codes.max_row  # the units' heading
     for cell in codes[start]:
         cell.font = Font(bold=True)
     units = scope_to_user(units_in_order(), user, "pk")
     for unit in units:
         codes.append([unit.code, unit.name])
+    last_unit = codes.max_row
+    # Each course code once, for the drop-down list of the course column.
+    course_codes = list(
+        dict.fromkeys(codes.cell(row=r, column=1).value for r in range(2, last_line + 1))
+    )
+    codes.cell(row=1, column=9, value="Mã khóa (danh sách chọn)").font = Font(bold=True)
+    codes.column_dimensions["I"].width = 14
+    for offset, code in enumerate(course_codes, start=2):
+        codes.cell(row=offset, column=9, value=code)
+    _drop_down(sheet, COL_COURSE, f"$I$2:$I${len(course_codes) + 1}", "Mã khóa", "một mã khóa")
+    _drop_down(sheet, COL_LINE, f"$B$2:$B${last_line}", "Mã dòng chỉ tiêu", "một mã dòng")
+    if last_unit > start:
+        _drop_down(sheet, COL_UNIT, f"$A${start + 1}:$A${last_unit}", "Mã đơn vị", "một mã đơn vị")
 
     guide = workbook.create_sheet(GUIDE_SHEET)
     guide.column_dimensions["A"].width = 110
@@ -105,7 +142,9 @@ def build_template(*, user, plan):
         "Khóa chỉ có một dòng chỉ tiêu thì có thể để trống mã dòng.",
         "5. Đào tạo sau đại học: ghi thời gian đào tạo và thời gian cam kết phục vụ (tháng).",
         "6. Chỉ nhập giá trị, không dùng công thức. Tối đa "
-        f"{MAX_ROWS:,} dòng, tệp không quá 5 MB.".replace(",", "."),
+        f"{format_number(MAX_ROWS)} dòng, tệp không quá 5 MB.",
+        "   Các cột mã khóa, mã dòng chỉ tiêu và mã đơn vị có danh sách chọn (bấm vào ô, chọn "
+        "mũi tên); mã gõ tay phải có trong danh sách.",
         "7. Sau khi tải lên, hệ thống hiển thị từng dòng và lỗi (nếu có). Chỉ khi mọi dòng hợp "
         "lệ mới xác nhận được; tất cả các dòng được lưu cùng lúc, hoặc không dòng nào.",
     ]:

@@ -94,6 +94,37 @@ def test_template_has_headers_codes_and_units(client, unit_a_user):
     assert "huyen-uy-binh-son" in flat and "huyen-uy-son-tinh" not in flat
 
 
+def test_template_offers_drop_down_lists_of_the_valid_codes(client, unit_a_user):
+    response = client_for(client, unit_a_user).get(reverse("nomination_import_template"))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet, codes = workbook["Danh sách cử"], workbook["Mã hợp lệ"]
+    lists = {}
+    for validation in sheet.data_validations.dataValidation:
+        assert validation.type == "list" and validation.showErrorMessage
+        assert validation.formula1.startswith("'Mã hợp lệ'!")
+        source = validation.formula1.split("!", 1)[1].replace("$", "")
+        values = [cell.value for row in codes[source] for cell in row]
+        lists[str(validation.sqref).split(":")[0]] = values
+    # Mã đơn vị (E), Mã khóa (F), Mã dòng chỉ tiêu (G), down to the last row a file may have.
+    assert set(lists) == {"E2", "F2", "G2"}
+    assert lists["E2"] == ["huyen-uy-binh-son"]
+    assert "II.1.1" in lists["F2"] and len(lists["F2"]) == len(set(lists["F2"]))
+    assert {"II.1.1-2", "III.3.7-1"} <= set(lists["G2"])
+    assert all(
+        str(v.sqref).endswith(f"{imports.MAX_ROWS + 1}")
+        for v in sheet.data_validations.dataValidation
+    )
+
+
+def test_template_guide_reads_as_written(client, unit_a_user):
+    response = client_for(client, unit_a_user).get(reverse("nomination_import_template"))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    guide = "\n".join(row[0] or "" for row in workbook["Hướng dẫn"].iter_rows(values_only=True))
+    assert (
+        "6. Chỉ nhập giá trị, không dùng công thức. Tối đa 5.000 dòng, tệp không quá 5 MB." in guide
+    )
+
+
 def test_template_shows_formula_like_names_as_typed_never_as_formulas(client, btc_user):
     from training_plan.models import Organisation
 
