@@ -15,7 +15,8 @@ from inbox.models import Notice
 from inbox.services import close, notify, subject_key
 from quotas.models import Nomination, NominationTransition
 from quotas.rules import acts_as_own_unit
-from training_plan.rules import accounts_managing_block, accounts_of_unit
+from quotas.selectors import LEARNER_STATUSES
+from training_plan.rules import accounts_managing_block, accounts_of_unit, accounts_of_units
 from training_plan.text import format_number
 
 S = Nomination.Status
@@ -97,8 +98,8 @@ def nomination_moved(*, nomination, from_status, to_status, actor, reason=""):
             )
         return told
     kind = UNIT_TOLD.get(to_status)
-    if kind is None:
-        return told
+    if kind is None or (to_status == S.APPROVED and from_status != S.VERIFIED):
+        return told  # taken out of a class (back to approved) is told with the class's news
     if to_status == S.WITHDRAWN and actor is not None and acts_as_own_unit(actor, nomination):
         return told  # the unit withdrew its own file: the reviewers' items are closed, that is all
     if to_status == S.ENROLLED and nomination.training_class_id:
@@ -132,4 +133,65 @@ def seats_left_free(*, quota_line, unit, free, waiting):
             }
         ),
         subject=f"allocation:{quota_line.pk}:{unit.pk}",
+    )
+
+
+# Classes ---------------------------------------------------------------------------------------
+
+
+def _class_units(training_class, *, waiting=True):
+    """Units with learners in the class, and (`waiting`) with approved files of its course still
+    waiting for a class."""
+    learners = Nomination.objects.filter(training_class=training_class, status__in=LEARNER_STATUSES)
+    units = set(learners.values_list("unit_id", flat=True).distinct())
+    if waiting:
+        units |= set(
+            Nomination.objects.filter(
+                course_id=training_class.course_id, status=S.APPROVED, training_class=None
+            )
+            .values_list("unit_id", flat=True)
+            .distinct()
+        )
+    return units
+
+
+def _when_where(training_class):
+    place = training_class.venue or training_class.institution.name
+    return (
+        f"Khóa {training_class.course.name}; từ {training_class.start_date:%d/%m/%Y} đến "
+        f"{training_class.end_date:%d/%m/%Y}; tại {place}."
+    )
+
+
+def class_opened(*, training_class, actor):
+    """A class starts taking learners: the units with learners in it or approved files of its
+    course waiting for a class are told."""
+    subject = subject_key(training_class)
+    close(subject)
+    return notify(
+        _others(accounts_of_units(_class_units(training_class)), actor),
+        kind=K.CLASS_OPENED,
+        title=f"{K.CLASS_OPENED.label}: {training_class.name}",
+        detail=_when_where(training_class),
+        url=reverse("class_detail", args=[training_class.pk]),
+        subject=subject,
+    )
+
+
+def class_cancelled(*, training_class, unit_ids, actor, reason=""):
+    """A class is cancelled: the units whose learners were in it (`unit_ids`, read before they
+    went back to “approved”) and those waiting for a class of the course are told."""
+    subject = subject_key(training_class)
+    close(subject)
+    units = set(unit_ids) | _class_units(training_class)
+    detail = _when_where(training_class)
+    if reason:
+        detail += f" Lý do hủy: {reason}"
+    return notify(
+        _others(accounts_of_units(units), actor),
+        kind=K.CLASS_CANCELLED,
+        title=f"{K.CLASS_CANCELLED.label}: {training_class.name}",
+        detail=detail,
+        url=reverse("class_detail", args=[training_class.pk]),
+        subject=subject,
     )
