@@ -71,6 +71,22 @@ def _tell_issued(plan, actor):
     )
 
 
+def plan_set_nomination_deadline(*, plan: Plan, actor, deadline: datetime.date | None) -> Plan:
+    """The day by which units send their lists (None: no deadline); also after issuing."""
+    check_perm(actor, "reports.set_nomination_deadline", plan)
+    if plan.status == Plan.Status.CLOSED:
+        raise ValidationError(f"Kế hoạch năm {plan.year} đã kết thúc, không đặt hạn.")
+    if deadline is not None and not plan.year - 1 <= deadline.year <= plan.year + 1:
+        raise ValidationError(
+            f"Hạn gửi danh sách của kế hoạch năm {plan.year} phải trong các năm "
+            f"{plan.year - 1}–{plan.year + 1}."
+        )
+    plan.nomination_deadline = deadline
+    plan._history_user = actor
+    plan.save(update_fields=["nomination_deadline"])
+    return plan
+
+
 YEAR_IN_TEXT = r"(?<!\w)((?:năm|Năm|NĂM)\s+){year}(?![\w/]|[.-]\d)"
 
 
