@@ -139,7 +139,7 @@ def dashboard(request, plan):
             unit_row=own,
             chart=progress.progress_chart(own, title=f"Tiến độ của {unit.name}"),
             usage=usage,
-            status_counts=progress.unit_status_counts(plan, unit, courses=courses),
+            status_rows=progress.status_rows(plan, unit=unit, courses=courses),
             classes=progress.class_progress(plan, unit=unit, courses=courses),
         )
         return render(request, "reports/dashboard_unit.html", context)
@@ -151,6 +151,7 @@ def dashboard(request, plan):
     units = progress.unit_progress(plan, block=block, usage=usage)
     behind = progress.units_behind(units)
     context.update(
+        status_rows=progress.status_rows(plan),
         focus_block=block,
         block_label=Block(block).label if block else "",
         progress=plan_progress,
