@@ -25,6 +25,7 @@ seed: install
 # (Ctrl+C) stops both.
 run: seed
 	@SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; export SITE_URL; \
+	$(DEV_ENV) $(BIN)/python manage.py schedule_daily_round; \
 	$(DEV_ENV) $(BIN)/python manage.py run_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.text import slugify
 
+from budget import notices
 from budget.models import (
     DAYS_MESSAGE,
     LINE_AMOUNT_MESSAGE,
@@ -146,9 +147,9 @@ def cost_norm_update(*, norm: CostNorm, actor, **changes) -> tuple[CostNorm, int
     lines = []
     if norm.rate != old_rate:
         lines = list(
-            BudgetLine.objects.filter(
-                norm=norm, training_class__status__in=REPRICED_CLASS_STATUSES
-            ).exclude(rate=norm.rate)
+            BudgetLine.objects.filter(norm=norm, training_class__status__in=REPRICED_CLASS_STATUSES)
+            .exclude(rate=norm.rate)
+            .select_related("training_class__course__program")
         )
         added = 0
         for line in lines:
@@ -158,10 +159,13 @@ def cost_norm_update(*, norm: CostNorm, actor, **changes) -> tuple[CostNorm, int
                 )
             added += (norm.rate - line.rate) * line.quantity * line.multiplier
         _check_plan_total(norm.plan, added)
+    before = notices.overruns(norm.plan) if lines else {}
     norm.save()
     for line in lines:
         line.rate = norm.rate
         line.save(update_fields=["rate"])
+    for block in {line.training_class.course.program.block for line in lines}:
+        notices.block_changed(plan=norm.plan, block=block, before=before[block], actor=actor)
     return norm, len(lines)
 
 
@@ -270,13 +274,17 @@ def budget_line_create(
                 "Dòng kinh phí này (cùng nội dung, định mức, số lượng) đã có trong dự toán của "
                 "lớp: sửa dòng đó thay vì thêm dòng trùng."
             )
+        block = training_class.course.program.block
+        before = notices.overrun(plan, block)
         position = (
             BudgetLine.objects.filter(training_class=training_class).aggregate(
                 last=Max("position")
             )["last"]
             or 0
         ) + 1
-        return BudgetLine.objects.create(training_class=training_class, position=position, **values)
+        line = BudgetLine.objects.create(training_class=training_class, position=position, **values)
+        notices.block_changed(plan=plan, block=block, before=before, actor=actor)
+        return line
 
 
 @transaction.atomic
@@ -306,9 +314,12 @@ def budget_line_update(
     plan = _plan_of(training_class)
     lock(key_for(training_class), key_for(plan))
     _check_plan_total(plan, _amount(values), without=[line.pk])
+    block = training_class.course.program.block
+    before = notices.overrun(plan, block)
     for field, value in values.items():
         setattr(line, field, value)
     line.save()
+    notices.block_changed(plan=plan, block=block, before=before, actor=actor)
     return line
 
 
@@ -316,4 +327,8 @@ def budget_line_update(
 def budget_line_delete(*, line: BudgetLine, actor) -> None:
     _require_class_manager(actor, line.training_class)
     _require_open_class(line.training_class)
+    plan = _plan_of(line.training_class)
+    block = line.training_class.course.program.block
+    before = notices.overrun(plan, block)
     line.delete()
+    notices.block_changed(plan=plan, block=block, before=before, actor=actor)

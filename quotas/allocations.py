@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
+from quotas import notices
 from quotas.models import MAX_SEATS, SEATS_MESSAGE, Allocation, Nomination, QuotaLine
 from quotas.selectors import seat_holding_nominations
 from quotas.services import nomination_promote_reserve
@@ -149,3 +150,12 @@ def _promote_reserves(*, quota_line, unit, actor, seats):
     for _ in range(seats):
         if nomination_promote_reserve(quota_line=quota_line, unit=unit, actor=actor) is None:
             break
+    else:
+        return
+    # Seats given, reserve nominations waiting, and none could take them (the line is full):
+    # the unit is told with the figures.
+    remaining = waiting.count()
+    allocation = Allocation.objects.filter(quota_line=quota_line, unit=unit).first()
+    free = (allocation.count if allocation else 0) - unit_held_seats(quota_line, unit)
+    if remaining and free > 0:
+        notices.seats_left_free(quota_line=quota_line, unit=unit, free=free, waiting=remaining)

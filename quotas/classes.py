@@ -22,6 +22,7 @@ from courses.models import (
     StudyMode,
     TrainingClass,
 )
+from quotas import notices
 from quotas.models import Nomination
 from quotas.selectors import LEARNER_STATUSES
 from quotas.services import nomination_set_status
@@ -130,7 +131,7 @@ def training_class_create(
             f"Lớp “{same.name}” khai giảng ngày {same.start_date:%d/%m/%Y} đã được mở "
             f"(mã {same.code}): không mở thêm lớp trùng."
         )
-    return TrainingClass.objects.create(
+    created = TrainingClass.objects.create(
         course=course,
         code=_next_code(course),
         name=name.strip(),
@@ -145,6 +146,9 @@ def training_class_create(
         status=status,
         note=note.strip(),
     )
+    if created.status == TrainingClass.Status.OPEN:
+        notices.class_opened(training_class=created, actor=actor)
+    return created
 
 
 CLASS_FIELDS = (
@@ -173,6 +177,7 @@ def training_class_update(*, training_class: TrainingClass, actor, **changes) ->
         current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
         if current.status == TrainingClass.Status.CANCELLED:
             raise ValidationError("Lớp đã hủy, không sửa được.")
+        was = current.status
         for field, value in changes.items():
             setattr(current, field, value.strip() if isinstance(value, str) else value)
         if current.status not in EDITABLE_STATUSES:
@@ -196,6 +201,8 @@ def training_class_update(*, training_class: TrainingClass, actor, **changes) ->
                 }
             )
         current.save()
+        if current.status == TrainingClass.Status.OPEN and was != current.status:
+            notices.class_opened(training_class=current, actor=actor)
     return current
 
 
@@ -347,6 +354,7 @@ def class_cancel(*, training_class: TrainingClass, actor, reason: str = "") -> i
         if any(n.status != Nomination.Status.ENROLLED for n in nominations):
             raise ValidationError("Lớp đã có học viên có kết quả học tập, không hủy được.")
         note = f"Lớp {current.name} bị hủy" + (f": {reason.strip()}" if reason.strip() else "")
+        unit_ids = {nomination.unit_id for nomination in nominations}
         for nomination in nominations:
             nomination.training_class = None
             nomination_set_status(
@@ -361,4 +369,7 @@ def class_cancel(*, training_class: TrainingClass, actor, reason: str = "") -> i
             current.note = (f"{current.note} — " if current.note else "") + f"Hủy: {reason.strip()}"
             current.note = current.note[:255]
         current.save(update_fields=["status", "note"])
+        notices.class_cancelled(
+            training_class=current, unit_ids=unit_ids, actor=actor, reason=reason.strip()
+        )
     return len(nominations)

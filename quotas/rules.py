@@ -68,6 +68,13 @@ def acts_for_unit(user, nomination):
 
 
 @rules.predicate
+def acts_as_own_unit(user, nomination):
+    """A user of the nominating unit itself (not BTC acting for it): who is not told of what
+    the unit did to its own file."""
+    return is_unit(user) and in_own_unit(user, nomination)
+
+
+@rules.predicate
 def reviews_nomination(user, nomination):
     """BTC for the Party block, SNV for the State block (and administrators). Without a
     nomination: reviews some block."""

@@ -211,12 +211,22 @@ def nomination_list_for_user(
     promoted = NominationTransition.objects.filter(
         nomination=OuterRef("pk"), reason=NominationTransition.RESERVE_PROMOTION_REASON
     )
+    # The reason of the last return or rejection, shown with the status (a subquery per row in
+    # the one query of the page, not a query per row).
+    last_reason = (
+        NominationTransition.objects.filter(
+            nomination=OuterRef("pk"),
+            to_status__in=[Nomination.Status.RETURNED, Nomination.Status.REJECTED],
+        )
+        .order_by("-at", "-id")
+        .values("reason")[:1]
+    )
     # Only the joins the list shows: the plan's long texts and the program chain would be read
     # and built into objects 50 times per page for nothing.
     return (
         nominations.select_related(None)
         .select_related("person", "course", "unit", "quota_line__institution")
-        .annotate(from_reserve=Exists(promoted))
+        .annotate(from_reserve=Exists(promoted), last_reason=Subquery(last_reason))
         .order_by("person__sort_key", "person_id", "course_id", "id")
     )
 

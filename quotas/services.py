@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from courses import eligibility
 from courses.models import EligibilityRule
+from quotas import notices
 from quotas.models import (
     MAX_MONTHS,
     Allocation,
@@ -46,7 +47,8 @@ def nomination_set_status(
     *, nomination: Nomination, to_status: str, actor, reason: str = "", update_fields=()
 ):
     """Move a nomination to a status and record who, when and why. Callers check the rules
-    (who may move it, seats) before calling; this only writes the change and its record.
+    (who may move it, seats) before calling; this only writes the change and its record, and
+    tells whom the move concerns (`quotas.notices`, in the same transaction).
 
     An unsaved nomination is inserted (its record reads “— → Dự thảo”); `update_fields` names
     other fields the caller changed and that must be saved with the status.
@@ -64,6 +66,13 @@ def nomination_set_status(
     else:
         nomination.save(update_fields=["status", "updated_at", *update_fields])
     NominationTransition.objects.create(
+        nomination=nomination,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+    )
+    notices.nomination_moved(
         nomination=nomination,
         from_status=from_status,
         to_status=to_status,

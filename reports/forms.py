@@ -6,3 +6,14 @@ from training_plan.widgets import DateInput
 class PlanIssueForm(forms.Form):
     number = forms.CharField(label="Số, ký hiệu", max_length=60, help_text="Ví dụ “25-KH/TU”.")
     issue_date = forms.DateField(label="Ngày ban hành", widget=DateInput())
+
+
+class NominationDeadlineForm(forms.Form):
+    nomination_deadline = forms.DateField(
+        label="Hạn gửi danh sách cử đi học",
+        widget=DateInput(),
+        required=False,
+        help_text=(
+            "Để trống nếu không đặt hạn. Các đơn vị còn chỉ tiêu chưa cử được nhắc trước hạn."
+        ),
+    )

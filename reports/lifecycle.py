@@ -5,9 +5,12 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from training_plan.models import Plan
-from training_plan.rules import check_perm
+from inbox.models import Notice
+from inbox.services import notify, subject_key
+from training_plan.models import Block, Plan, User
+from training_plan.rules import accounts_managing_block, check_perm, leadership_accounts
 
 
 class PlanCheckFailed(ValidationError):
@@ -47,7 +50,41 @@ def plan_issue(*, plan: Plan, number: str, issue_date: datetime.date, actor) -> 
             raise PlanCheckFailed(issues)
         current.status = Plan.Status.ISSUED
         current.save(update_fields=["number", "issue_date", "status"])
+        _tell_issued(current, actor)
     return current
+
+
+def _tell_issued(plan, actor):
+    """Leadership, BTC and SNV are told that the plan is issued (not the one who issued it)."""
+    accounts = User.objects.filter(
+        Q(pk__in=leadership_accounts())
+        | Q(pk__in=accounts_managing_block(Block.PARTY))
+        | Q(pk__in=accounts_managing_block(Block.STATE))
+    ).exclude(pk=actor.pk)
+    return notify(
+        accounts,
+        kind=Notice.Kind.PLAN_ISSUED,
+        title=f"Kế hoạch năm {plan.year} đã ban hành",
+        detail=f"Số {plan.number}, ngày {plan.issue_date:%d/%m/%Y}: {plan.title}",
+        url=plan.get_absolute_url(),
+        subject=subject_key(plan),
+    )
+
+
+def plan_set_nomination_deadline(*, plan: Plan, actor, deadline: datetime.date | None) -> Plan:
+    """The day by which units send their lists (None: no deadline); also after issuing."""
+    check_perm(actor, "reports.set_nomination_deadline", plan)
+    if plan.status == Plan.Status.CLOSED:
+        raise ValidationError(f"Kế hoạch năm {plan.year} đã kết thúc, không đặt hạn.")
+    if deadline is not None and not plan.year - 1 <= deadline.year <= plan.year + 1:
+        raise ValidationError(
+            f"Hạn gửi danh sách của kế hoạch năm {plan.year} phải trong các năm "
+            f"{plan.year - 1}–{plan.year + 1}."
+        )
+    plan.nomination_deadline = deadline
+    plan._history_user = actor
+    plan.save(update_fields=["nomination_deadline"])
+    return plan
 
 
 YEAR_IN_TEXT = r"(?<!\w)((?:năm|Năm|NĂM)\s+){year}(?![\w/]|[.-]\d)"

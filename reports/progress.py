@@ -413,20 +413,28 @@ def class_progress(plan, *, unit=None, courses=None):
     return classes
 
 
-def unit_status_counts(plan, unit, *, courses=None):
-    """Nominations of one unit in the plan per status, in the order of the workflow. One query
-    on the nominations alone (`courses`: `plan_courses(plan)` when the caller already has it,
-    else one more)."""
+S = Nomination.Status
+
+
+def status_rows(plan, *, unit=None, courses=None):
+    """[(status, label, count)] of the plan's nominations (of one unit if given), in the order
+    of the workflow: the dashboards link each count to the list filtered on it. One query on the
+    nominations alone (`courses`: `plan_courses(plan)` when the caller already has it, else one
+    more)."""
     if courses is None:
         courses = plan_courses(plan)
+    nominations = Nomination.objects.filter(course_id__in=list(courses))
+    if unit is not None:
+        nominations = nominations.filter(unit=unit)
     counts = dict(
-        Nomination.objects.filter(course_id__in=list(courses), unit=unit)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        nominations.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
     )
-    return [(status.label, counts.get(status.value, 0)) for status in Nomination.Status]
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in S]
+
+
+def unit_status_counts(plan, unit, *, courses=None):
+    """Nominations of one unit in the plan per status: [(label, count)] (see `status_rows`)."""
+    return [(label, count) for _, label, count in status_rows(plan, unit=unit, courses=courses)]
 
 
 # ---- Charts ------------------------------------------------------------------------------------

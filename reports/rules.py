@@ -38,6 +38,12 @@ add_perm(
     "Chỉ Ban Tổ chức Tỉnh ủy, Sở Nội vụ và lãnh đạo xem kết quả kiểm tra kế hoạch.",
 )
 add_perm("reports.issue_plan", administrator | is_btc, BTC_ONLY.format(action="ban hành kế hoạch"))
+# The deadline for the units' lists (operational: also after the plan is issued).
+add_perm(
+    "reports.set_nomination_deadline",
+    administrator | is_btc,
+    BTC_ONLY.format(action="đặt hạn gửi danh sách cử đi học"),
+)
 add_perm(
     "reports.copy_plan",
     administrator | is_btc,

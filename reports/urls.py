@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<int:year>/check/", views.plan_check_view, name="plan_check"),
     path("plans/<int:year>/issue/", views.plan_issue_view, name="plan_issue"),
     path("plans/<int:year>/copy/", views.plan_copy_view, name="plan_copy"),
+    path("plans/<int:year>/deadline/", views.plan_deadline_view, name="plan_deadline"),
     path("plans/<int:year>/document.pdf", views.plan_document_pdf, name="plan_document_pdf"),
     path("plans/<int:year>/appendix.pdf", views.plan_appendix_pdf, name="plan_appendix_pdf"),
     path("plans/<int:year>/document.docx", views.plan_document_docx, name="plan_document_docx"),

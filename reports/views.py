@@ -15,8 +15,13 @@ from budget.selectors import training_class_for_user
 from quotas import selectors as plan_selectors
 from quotas.selectors import nominations_for_user
 from reports import class_lists, documents, exports, progress
-from reports.forms import PlanIssueForm
-from reports.lifecycle import PlanCheckFailed, plan_copy_to_year, plan_issue
+from reports.forms import NominationDeadlineForm, PlanIssueForm
+from reports.lifecycle import (
+    PlanCheckFailed,
+    plan_copy_to_year,
+    plan_issue,
+    plan_set_nomination_deadline,
+)
 from reports.plan_check import check_plan
 from reports.rules import progress_block
 from training_plan import selectors
@@ -134,7 +139,7 @@ def dashboard(request, plan):
             unit_row=own,
             chart=progress.progress_chart(own, title=f"Tiến độ của {unit.name}"),
             usage=usage,
-            status_counts=progress.unit_status_counts(plan, unit, courses=courses),
+            status_rows=progress.status_rows(plan, unit=unit, courses=courses),
             classes=progress.class_progress(plan, unit=unit, courses=courses),
         )
         return render(request, "reports/dashboard_unit.html", context)
@@ -146,6 +151,7 @@ def dashboard(request, plan):
     units = progress.unit_progress(plan, block=block, usage=usage)
     behind = progress.units_behind(units)
     context.update(
+        status_rows=progress.status_rows(plan),
         focus_block=block,
         block_label=Block(block).label if block else "",
         progress=plan_progress,
@@ -274,6 +280,31 @@ def plan_issue_view(request, year):
     return render(
         request, "reports/plan_issue.html", {"plan": plan, "form": form, "issues": issues}
     )
+
+
+@require_perm("reports.set_nomination_deadline")
+def plan_deadline_view(request, year):
+    plan = plan_or_404(year)
+    form = NominationDeadlineForm(
+        request.POST or None, initial={"nomination_deadline": plan.nomination_deadline}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_set_nomination_deadline(
+                plan=plan, actor=request.user, deadline=form.cleaned_data["nomination_deadline"]
+            )
+        except ValidationError as error:
+            form.add_error("nomination_deadline", error)
+        else:
+            if plan.nomination_deadline:
+                messages.success(
+                    request,
+                    f"Đã đặt hạn gửi danh sách cử đi học: {plan.nomination_deadline:%d/%m/%Y}.",
+                )
+            else:
+                messages.success(request, "Đã bỏ hạn gửi danh sách cử đi học.")
+            return redirect(plan)
+    return render(request, "reports/plan_deadline.html", {"plan": plan, "form": form})
 
 
 @require_perm("reports.copy_plan")

@@ -120,6 +120,43 @@ def party_draft_actions():
     ]
 
 
+# The inbox's items and the jobs belong to one user (here unit_own's): nobody else, not even an
+# administrator, reaches them.
+REQUESTER_ONLY = expect(404, 404, 404, 200, 404, 404)
+OWN_ONLY_REDIRECT = expect(404, 404, 404, 302, 404, 404)
+
+
+def owned_by_unit_own(kind):
+    """An inbox item or a finished job (with its file) of the unit_own account."""
+
+    def kwargs(w):
+        from django.core.files.base import ContentFile
+
+        from inbox.models import Job, Notice
+
+        user = User.objects.get(username=ACCOUNTS["unit_own"][0])
+        if kind == "notice":
+            obj = Notice.objects.create(
+                recipient=user,
+                kind=Notice.Kind.RETURNED,
+                title="Hồ sơ bị trả lại để bổ sung",
+                url=reverse("nomination_list"),
+            )
+        else:
+            obj = Job.objects.create(
+                requester=user,
+                kind="bang-thu",
+                title="Bảng tính thử",
+                status=Job.Status.DONE,
+                filename="bang-thu.txt",
+                content_type="text/plain",
+            )
+            obj.file.save("bang-thu.txt", ContentFile(b"du lieu"), save=True)
+        return {"pk": obj.pk}
+
+    return kwargs
+
+
 TABLE = [
     # --- The plan ---
     Row("home", READ),
@@ -130,6 +167,7 @@ TABLE = [
     Row("plan_check", WHOLE_PLAN, year),
     Row("plan_issue", BTC_ONLY, year),
     Row("plan_copy", BTC_ONLY, year),
+    Row("plan_deadline", BTC_ONLY, year),
     # --- People: personal data. Leadership reads every unit's, changes none. ---
     Row("person_list", READ),
     Row("person_create", expect(200, 200, 403, 200, 200, 200)),
@@ -253,6 +291,15 @@ TABLE = [
     Row("plan_results_pdf", WHOLE_PLAN, year, download=True),
     Row("plan_results_xlsx", WHOLE_PLAN, year, download=True),
     Row("download_log", BTC_ONLY),
+    # --- The inbox and background jobs: each user's own; another's item or job is a 404 ---
+    Row("inbox", READ),
+    Row("inbox_mark_read", POST_ONLY),
+    Row("inbox_mark_read", REDIRECT, method="post"),
+    Row("inbox_open", OWN_ONLY_REDIRECT, owned_by_unit_own("notice")),
+    Row("mail_preferences", READ),
+    Row("job_detail", REQUESTER_ONLY, owned_by_unit_own("job")),
+    Row("job_status", REQUESTER_ONLY, owned_by_unit_own("job")),
+    Row("job_download", REQUESTER_ONLY, owned_by_unit_own("job"), download=True),
     # The user's own account; the forgotten-password pages are open to anonymous visitors.
     Row("password_change", READ),
     Row("password_change_done", READ),

@@ -199,6 +199,13 @@ class Plan(models.Model):
     )
     place = models.CharField("địa danh", max_length=100, default="Quảng Ngãi")
     issue_date = models.DateField("ngày ban hành", null=True, blank=True)
+    # The units send their lists by this day; the daily round reminds those with free seats.
+    nomination_deadline = models.DateField(
+        "hạn gửi danh sách cử đi học",
+        null=True,
+        blank=True,
+        help_text="Các đơn vị còn chỉ tiêu chưa cử được nhắc trước hạn này.",
+    )
     preamble = models.TextField("lời mở đầu")
     purpose = models.TextField("mục đích")
     requirements = models.TextField("yêu cầu")

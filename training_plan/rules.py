@@ -206,6 +206,13 @@ def accounts_of_unit(unit_id):
     return User.objects.filter(is_active=True, role=User.Role.UNIT, organisation_id=unit_id)
 
 
+def accounts_of_units(unit_ids):
+    """The active accounts of several units at once."""
+    return User.objects.filter(
+        is_active=True, role=User.Role.UNIT, organisation_id__in=list(unit_ids)
+    )
+
+
 def accounts_managing_block(block):
     """The active accounts that act for the province on a block: BTC (Party), SNV (State)."""
     role = User.Role.SNV if block == Block.STATE else User.Role.BTC

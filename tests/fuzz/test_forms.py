@@ -42,6 +42,7 @@ from hypothesis import strategies as st
 
 from budget.forms import BudgetLineForm, CostNormForm
 from courses.forms import CancelClassForm, EnrolForm, TrainingClassCreateForm
+from inbox.forms import MailPreferenceForm
 from quotas.forms import (
     AllocationMoveForm,
     AllocationSetForm,
@@ -50,7 +51,7 @@ from quotas.forms import (
     NominationForm,
     ReasonForm,
 )
-from reports.forms import PlanIssueForm
+from reports.forms import NominationDeadlineForm, PlanIssueForm
 from tests.fuzz import hostile, invariants
 from tests.fuzz.forms_html import Field, page_forms
 from tests.fuzz.world import MISSING_PK, ROLE_FIXTURES, ROLES, build_world
@@ -268,6 +269,23 @@ TARGETS = [
         good={"number": "25-KH/TU", "issue_date": "15/01/2021"},
     ),
     Target("plan_copy", lambda w: {"year": [w.plan.year]}, examples=2),
+    Target(
+        "plan_deadline",
+        lambda w: {"year": [w.plan.year, HUGE_PK]},
+        known=names(NominationDeadlineForm),
+        good={"nomination_deadline": "30/06/2021"},
+        examples=6,
+    ),
+    # The inbox and the jobs (each user's own: another's item or job is a 404)
+    Target("inbox", method="get", known=("show", "page"), examples=4),
+    Target(
+        "inbox_mark_read",
+        page=lambda w, kwargs: reverse("inbox"),
+        known=("notice", "all", "show"),
+        examples=6,
+    ),
+    Target("inbox_open", lambda w: {"pk": [MISSING_PK, HUGE_PK]}, method="get", examples=2),
+    Target("mail_preferences", known=names(MailPreferenceForm), examples=4),
     Target("download_log", method="get", known=("page",), examples=4),
     # The user's own account
     Target("password_change", known=("old_password", "new_password1", "new_password2")),
@@ -309,6 +327,9 @@ PLAIN_PAGES = {
     "password_reset_done": lambda w: {},
     "password_reset_complete": lambda w: {},
     "two_factor_qr": lambda w: {},
+    "job_detail": lambda w: {"pk": MISSING_PK},
+    "job_status": lambda w: {"pk": MISSING_PK},
+    "job_download": lambda w: {"pk": MISSING_PK},
 }
 DOCUMENTS = {
     "plan_document_pdf",

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quotas import rules, services
-from quotas.models import Nomination
+from quotas.models import Nomination, NominationTransition
 from tests.factories import AllocationFactory, NominationFactory, PersonFactory
 from tests.fixture_2021 import course, line, unit
 from tests.helpers import client_for, page_text
@@ -178,14 +178,39 @@ def test_list_paginates(client, btc_user, cao_cap):
 
 
 def _fill(count, lines):
+    """Nominations in every listed state, the returned and rejected ones with the transition
+    whose reason the list shows."""
+    statuses = [S.DRAFT, S.SUBMITTED, S.VERIFIED, S.RETURNED, S.REJECTED]
     for index in range(count):
-        NominationFactory(
+        nomination = NominationFactory(
             person=PersonFactory(),
             quota_line=lines[index % len(lines)],
-            status=[S.DRAFT, S.SUBMITTED, S.VERIFIED][index % 3],
+            status=statuses[index % len(statuses)],
             eligibility_flag="ok",
             eligibility_details=[VERDICT_OK],
         )
+        if nomination.status in (S.RETURNED, S.REJECTED):
+            NominationTransition.objects.create(
+                nomination=nomination,
+                from_status=S.SUBMITTED,
+                to_status=nomination.status,
+                reason=f"Lý do số {index}",
+            )
+
+
+def test_list_shows_the_reason_of_the_last_return_or_rejection(
+    client, btc_user, unit_a_user, cao_cap
+):
+    AllocationFactory(quota_line=cao_cap, unit=unit("huyen-uy-binh-son"), count=2)
+    nomination = NominationFactory(person=PersonFactory(full_name="Võ Thị Lan"), quota_line=cao_cap)
+    services.nomination_set_status(nomination=nomination, to_status=S.SUBMITTED, actor=unit_a_user)
+    services.nomination_return(actor=btc_user, nomination=nomination, reason="Thiếu bằng cấp")
+    services.nomination_set_status(nomination=nomination, to_status=S.SUBMITTED, actor=unit_a_user)
+    services.nomination_return(actor=btc_user, nomination=nomination, reason="Thiếu ảnh 3x4")
+    client_for(client, unit_a_user)
+    text = page_text(client.get(reverse("nomination_list"), {"status": "returned"}))
+    assert "Võ Thị Lan" in text
+    assert "Lý do: Thiếu ảnh 3x4" in text and "Thiếu bằng cấp" not in text
 
 
 @pytest.mark.parametrize("persona", ["btc_user", "unit_a_user"])
