@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from budget import selectors, services
+from budget import notices, selectors, services
 from budget.forms import BudgetLineForm, CostNormForm
 from budget.selectors import training_class_for_user
 from training_plan.access import check_perm, require_perm
@@ -142,6 +142,19 @@ def _line_form_data(form):
     }
 
 
+def _warn_if_block_over(request, training_class):
+    """After a change to a class's money: say so when its block now costs more than planned."""
+    plan = training_class.course.program.section.plan
+    block = training_class.course.program.block
+    over = notices.overrun(plan, block)
+    if over is not None and over > 0:
+        messages.warning(
+            request,
+            f"Lưu ý: dự toán các lớp của {Block(block).label} nay vượt kinh phí dự kiến của "
+            f"khối (mục IV) +{format_money(over)}.",
+        )
+
+
 def budget_line_create(request, pk):
     training_class = training_class_for_user(request.user, pk)
     check_perm(request.user, "budget.change_budgetline", training_class)
@@ -158,6 +171,7 @@ def budget_line_create(request, pk):
             messages.success(
                 request, f"Đã thêm khoản “{line.description}”: {format_money(line.amount)}."
             )
+            _warn_if_block_over(request, training_class)
             return redirect("class_detail", pk=pk)
     return render(
         request,
@@ -178,6 +192,7 @@ def budget_line_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, f"Đã cập nhật khoản “{line.description}”.")
+            _warn_if_block_over(request, training_class)
             return redirect("class_detail", pk=training_class.pk)
     return render(
         request,

@@ -251,6 +251,27 @@ def test_snv_adds_a_norm_line_and_a_free_line(client, plan_2021, snv_user):
     assert "Dự toán 12.345.000 đồng" in text
 
 
+def test_a_line_that_takes_the_block_over_warns(client, plan_2021, snv_user):
+    from budget import notices
+    from budget.models import BudgetBlock
+
+    training_class = TrainingClassFactory(course=state_course(plan_2021), capacity=40)
+    # Section IV now plans exactly what the State block's classes cost.
+    block = BudgetBlock.objects.get(plan=plan_2021, block="state")
+    block.planned_total += notices.overrun(plan_2021, "state")
+    block.save()
+    client_for(client, snv_user)
+    url = reverse("budget_line_create", args=[training_class.pk])
+    line = {"description": "Thuê xe", "quantity_kind": "lump", "quantity": "1"}
+    text = page_text(client.post(url, {**line, "rate": "0"}, follow=True))
+    assert "vượt kinh phí dự kiến" not in text
+    text = page_text(client.post(url, {**line, "rate": "3.000.000"}, follow=True))
+    assert (
+        "Lưu ý: dự toán các lớp của Khối Nhà nước nay vượt kinh phí dự kiến của khối (mục IV) "
+        "+3.000.000 đồng." in text
+    )
+
+
 def test_line_bad_input_changes_nothing(client, plan_2021, snv_user):
     training_class = TrainingClassFactory(course=state_course(plan_2021))
     client_for(client, snv_user)
