@@ -17,6 +17,12 @@ def number(value):
 
 
 @register.filter
+def signed_number(value):
+    """{{ -5000|signed_number }} → −5.000, {{ 5000|signed_number }} → +5.000"""
+    return text.format_signed(value)
+
+
+@register.filter
 def money(value):
     """{{ 11147406000|money }} → 11.147.406.000 đồng"""
     if value is None or value == "":
