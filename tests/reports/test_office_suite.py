@@ -74,9 +74,13 @@ def layout_pages(content: bytes) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def plan_files(django_db_blocker, django_db_setup):
-    with django_db_blocker.unblock():
+    from django.db import transaction
+
+    # Rolled back: the rendered PDF kept in the document store must not outlive the module.
+    with django_db_blocker.unblock(), transaction.atomic():
         pdf = documents.plan_pdf(2021)
         word = documents.plan_docx(2021)
+        transaction.set_rollback(True)
     return {"pdf": pdf, "word": word, "word.pdf": to_pdf(word, ".docx")}
 
 
