@@ -31,6 +31,7 @@ class AppendixRow:
     institution: str
     learners: int
     learners_are_planned: bool
+    planned_learners: int
     start_date: date
     end_date: date
     estimate: int
@@ -56,6 +57,11 @@ class AppendixGroup:
     @property
     def learners(self):
         return sum(row.learners for row in self.rows)
+
+    @property
+    def planned_learners(self):
+        """The plan's figure: the planned learners of the classes, whoever enrolled since."""
+        return sum(row.planned_learners for row in self.rows)
 
     @property
     def difference(self):
@@ -84,6 +90,10 @@ class Appendix:
     @property
     def learners(self):
         return sum(group.learners for group in self.groups)
+
+    @property
+    def planned_learners(self):
+        return sum(group.planned_learners for group in self.groups)
 
     @property
     def row_count(self):
@@ -115,7 +125,9 @@ def appendix_for_plan(plan) -> Appendix:
     the order of section IV, with subtotals and the total. Four queries whatever the size: the
     blocks, the courses, the classes, and their learners counted in one grouped query.
 
-    Learners: those enrolled, or the class's planned number while nobody is enrolled."""
+    Learners: those enrolled, or the class's planned number while nobody is enrolled (the pages
+    of the year); `planned_learners`: the class's planned number always (the plan's documents,
+    whose figures must stay those of the plan however many enrol)."""
     groups = {
         budget_block.block: AppendixGroup(
             block=budget_block.block,
@@ -150,6 +162,7 @@ def appendix_for_plan(plan) -> Appendix:
                 institution=training_class.institution_name,
                 learners=counted or training_class.planned_learners,
                 learners_are_planned=not counted,
+                planned_learners=training_class.planned_learners,
                 start_date=training_class.start_date,
                 end_date=training_class.end_date,
                 estimate=int(training_class.estimate),

@@ -353,7 +353,7 @@ OTHER_COURSES = [
     "cao_cap", "trung_cap", "qlnn_chuyen_vien", "tieng_anh", "qp_an", "qlnn_huyen",
     "qlnn_phong_hc", "qlnn_cdnn", "sau_dai_hoc", "qlnn_so", "qlnn_phong_sn",
 ]  # fmt: skip
-# Demo classes (code prefixed “demo-”): the courses whose nominations reach a class.
+# The courses whose nominations reach a class, and the class made if the appendix has none.
 DEMO_CLASSES = {
     "trung_cap": ("demo-tc-llct-2021", "Lớp Trung cấp lý luận chính trị - hành chính khóa 2021",
                   "truong-chinh-tri-tinh", "Trường Chính trị tỉnh", "khong_tap_trung",
@@ -377,6 +377,11 @@ DEMO_CLASSES = {
 
 
 def demo_classes_create(courses):
+    """The class each demo course's learners join: the first class the plan's appendix already
+    has for the course (the fixture's illustrative classes), moved to the demo status. The
+    demo adds no class of its own, so the appendix keeps the plan's figures (605 and 1.410
+    learners, the block totals in đồng). Without an appendix (a plan loaded without it) the
+    class is created, marked illustrative and with no planned learners for the same reason."""
     classes = {}
     for key, (
         code,
@@ -389,23 +394,34 @@ def demo_classes_create(courses):
         cap,
         status,
     ) in DEMO_CLASSES.items():
-        classes[key], _ = TrainingClass.objects.get_or_create(
-            course=courses[key],
-            code=code,
-            defaults={
-                "name": name,
-                "institution": Organisation.objects.get(code=institution),
-                "venue": venue,
-                "study_mode": mode,
-                "start_date": start,
-                "end_date": end,
-                "capacity": cap,
-                "planned_learners": cap,
-                "status": status,
-                "funding_source": TrainingClass.FundingSource.PROVINCE,
-                "note": "Lớp minh họa của dữ liệu demo.",
-            },
+        training_class = (
+            TrainingClass.objects.filter(course=courses[key])
+            .exclude(status=TrainingClass.Status.CANCELLED)
+            .order_by("start_date", "code")
+            .first()
         )
+        if training_class is None:
+            training_class, _ = TrainingClass.objects.get_or_create(
+                course=courses[key],
+                code=code,
+                defaults={
+                    "name": name,
+                    "institution": Organisation.objects.get(code=institution),
+                    "venue": venue,
+                    "study_mode": mode,
+                    "start_date": start,
+                    "end_date": end,
+                    "capacity": cap,
+                    "planned_learners": 0,
+                    "is_illustrative": True,
+                    "funding_source": TrainingClass.FundingSource.PROVINCE,
+                    "note": "Lớp minh họa của dữ liệu demo.",
+                },
+            )
+        if training_class.status != status:
+            training_class.status = status
+            training_class.save(update_fields=["status"])
+        classes[key] = training_class
     return classes
 
 

@@ -3,7 +3,6 @@ and the same content as an editable Word file. Every figure comes from the data.
 
 import datetime
 import hashlib
-import io
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -16,7 +15,7 @@ from django.utils import timezone
 from budget.selectors import appendix_for_plan
 from quotas import selectors
 from training_plan.models import RenderedDocument
-from training_plan.text import format_number, money_in_words
+from training_plan.text import format_number, format_signed, money_in_words
 
 BLANK_NUMBER = "\u00a0" * 6  # “Số      -KH/TU” while the plan has no number
 DOTS = "…"
@@ -86,16 +85,18 @@ def number_line(plan):
 
 
 def date_line(plan):
-    """“Quảng Ngãi, ngày 05 tháng 01 năm 2021”, dotted blanks until the plan has its date."""
+    """“Quảng Ngãi, ngày 05 tháng 01 năm 2021”; until the plan has its date, blanks for the day
+    and month only: the year of a plan is known (“ngày … tháng … năm 2021”)."""
     if plan.issue_date is None:
-        return f"{plan.place}, ngày {DOTS} tháng {DOTS} năm {DOTS}"
+        return f"{plan.place}, ngày {DOTS} tháng {DOTS} năm {plan.year}"
     day = plan.issue_date
     return f"{plan.place}, ngày {day:%d} tháng {day:%m} năm {day.year}"
 
 
 def reference_line(plan):
     """“(Kèm theo Kế hoạch số 25-KH/TU, ngày 05/01/2021 của Ban Thường vụ Tỉnh ủy)”."""
-    number = number_line(plan).removeprefix("Số ").strip()
+    # No strip(): it would eat the non-breaking blanks of a number not given yet.
+    number = number_line(plan).removeprefix("Số ")
     date = f"{plan.issue_date:%d/%m/%Y}" if plan.issue_date else f"{DOTS}/{DOTS}/{plan.year}"
     return f"(Kèm theo Kế hoạch số {number}, ngày {date} của {plan.issuing_body.name})"
 
@@ -202,316 +203,214 @@ def appendix_pdf(year):
 
 
 # ---- Word -------------------------------------------------------------------------------------
+# The same text, tables and measures as the PDF (templates/documents/plan.html, _appendix.html,
+# _print.css), written with reports/word.py; tests convert it with LibreOffice and compare.
 
-FONT = "Times New Roman"
-
-
-def _font(run, *, size=14, bold=False, italic=False, underline=False):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = FONT
-    run.font.size = Pt(size)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
-    return run
-
-
-def _paragraph(container, parts, *, align=None, indent=True, size=14, space_after=4):
-    """parts: list of (text, {"bold": …, "italic": …}) or plain strings."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.space_before = Pt(0)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Cm(1)
-    for part in parts:
-        text, style = (part, {}) if isinstance(part, str) else part
-        _font(paragraph.add_run(text), size=style.get("size", size), **_styles(style))
-    return paragraph
-
-
-def _styles(style):
-    return {key: style[key] for key in ("bold", "italic", "underline") if key in style}
-
-
-def _page_number_field(paragraph):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    run = _font(paragraph.add_run())
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._element.append(element)
-
-
-def _no_borders(table):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = table._element.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    properties.append(borders)
+# The appendix columns in the proportions of the PDF's colgroup (col.w-* in _print.css).
+APPENDIX_COLUMNS = [
+    ("TT", 4.5),
+    ("Lớp đào tạo, bồi dưỡng", 30.5),
+    ("Cơ sở đào tạo", 13),
+    ("Số học viên (dự kiến)", 10),
+    ("Thời gian", 10.5),
+    ("Dự toán kinh phí (đồng)", 12),
+    ("Nguồn kinh phí", 8.5),
+    ("Ghi chú", 11),
+]
+APPENDIX_HEADERS = [header for header, _share in APPENDIX_COLUMNS]
+ILLUSTRATIVE_MARK = "Minh họa (*)"
+# Single spacing in Times New Roman is about 1.15 em: the PDF tables' line-height of 1.2.
+TABLE_LINE_SPACING = 1.0
+ILLUSTRATIVE_NOTE = (
+    "(*) Số liệu minh họa: văn bản gốc chỉ nêu tổng kinh phí theo khối; các dòng lớp được lập "
+    "để khớp với tổng của từng khối."
+)
 
 
 def plan_docx(year):
-    """The plan as an editable Word file: same headings, content and appendix as the PDF."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
+    """The plan as an editable Word file: the PDF's headings, text, tables and appendix."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+
+    from reports import word
 
     context = plan_document_context(year)
     plan = context["plan"]
     center = WD_ALIGN_PARAGRAPH.CENTER
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(14)
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.different_first_page_header_footer = True
-    header = section.header.paragraphs[0]
-    header.alignment = center
-    _page_number_field(header)
+    document = word.new_document(line_spacing=1.15)
+    width = word.text_width(document.sections[0])
+    word.heading_table(
+        document,
+        word.Heading(
+            issuer=plan.issuing_body_heading,
+            number=context["number_line"],
+            date=context["date_line"],
+        ),
+        width,
+    )
+    word.paragraph(document, [("KẾ HOẠCH", {"bold": True, "size": 16})], align=center,
+                   indent=False, space_after=0, space_before=8)  # fmt: skip
+    word.paragraph(document, [(plan.title, {"bold": True})], align=center, indent=False,
+                   space_after=0)  # fmt: skip
+    word.paragraph(document, ["-----"], align=center, indent=False, space_after=8)
+    word.paragraph(document, [plan.preamble])
 
-    heading = document.add_table(rows=1, cols=2)
-    _no_borders(heading)
-    left, right = heading.rows[0].cells
-    left.width, right.width = Cm(7), Cm(9.5)
-    left.paragraphs[0].alignment = center
-    _font(left.paragraphs[0].add_run(plan.issuing_body_heading), bold=True)
-    _paragraph(left, ["*"], align=center, indent=False, space_after=0)
-    _paragraph(left, [context["number_line"]], align=center, indent=False)
-    right.paragraphs[0].alignment = center
-    _font(right.paragraphs[0].add_run("ĐẢNG CỘNG SẢN VIỆT NAM"), size=15, bold=True, underline=True)
-    _paragraph(right, [(context["date_line"], {"italic": True})], align=center, indent=False)
+    def heading(text):
+        word.paragraph(document, [(text, {"bold": True})], keep_with_next=True, space_before=6)
 
-    _paragraph(document, [""], indent=False)
-    _paragraph(document, [("KẾ HOẠCH", {"bold": True, "size": 16})], align=center, indent=False)
-    _paragraph(document, [(plan.title, {"bold": True})], align=center, indent=False, space_after=0)
-    _paragraph(document, ["-----"], align=center, indent=False, space_after=10)
-    _paragraph(document, [plan.preamble])
+    def text(parts):
+        word.paragraph(document, parts)
 
-    def heading_line(text):
-        _paragraph(document, [(text, {"bold": True})])
-
-    heading_line("I. Mục đích, yêu cầu")
-    heading_line("1. Mục đích")
-    _paragraph(document, [plan.purpose])
-    heading_line("2. Yêu cầu")
-    _paragraph(document, [plan.requirements])
+    heading("I. Mục đích, yêu cầu")
+    heading("1. Mục đích")
+    text([plan.purpose])
+    heading("2. Yêu cầu")
+    text([plan.requirements])
     for part in context["sections"]:
-        heading_line(f"{part['section'].roman}. {part['section'].title}")
+        heading(f"{part['section'].roman}. {part['section'].title}")
         for item in part["programs"]:
             program = item["program"]
-            heading_line(f"{program.position}. {program.name}")
+            heading(f"{program.position}. {program.name}")
             for line in item["lines"]:
                 runs = [f"{line.marker} "]
                 if line.label:
-                    runs.append((line.label, {"bold": True}))
+                    runs += [(line.label, {"bold": True}), " "]
                 if line.text:
-                    runs.append(f" {line.text}" if line.label else line.text)
-                _paragraph(document, runs)
-    heading_line("IV. Kinh phí đào tạo, bồi dưỡng")
-    _paragraph(
-        document,
+                    runs.append(line.text)
+                text(runs)
+    heading("IV. Kinh phí đào tạo, bồi dưỡng")
+    text(
         [
             "Dự kiến kinh phí mở các lớp theo kế hoạch này: ",
             (format_number(context["budget_total"]), {"bold": True}),
             " đồng ",
             (f"(Bằng chữ: {context['budget_total_words']}).", {"italic": True}),
-        ],
+        ]
     )
-    _paragraph(document, ["Trong đó:"])
+    text(["Trong đó:"])
     for block in context["blocks"]:
-        _paragraph(
-            document,
-            [f"- {block.get_block_display()}: {format_number(block.planned_total)} đồng."],
-        )
+        text([f"- {block.get_block_display()}: {format_number(block.planned_total)} đồng."])
     if plan.budget_basis_text:
-        _paragraph(document, [plan.budget_basis_text])
+        text([plan.budget_basis_text])
     if plan.budget_appendix_note:
-        _paragraph(document, [(plan.budget_appendix_note, {"italic": True})])
-    heading_line("V. Tổ chức thực hiện")
+        text([(plan.budget_appendix_note, {"italic": True})])
+    heading("V. Tổ chức thực hiện")
     for responsibility in plan.responsibilities.all():
-        heading_line(f"{responsibility.position}. {responsibility.heading}")
+        heading(f"{responsibility.position}. {responsibility.heading}")
         if responsibility.intro:
-            _paragraph(document, [responsibility.intro])
+            text([responsibility.intro])
         for task in responsibility.task_list:
-            _paragraph(document, [f"- {task}"])
+            text([f"- {task}"])
     if plan.closing_text:
-        _paragraph(document, [plan.closing_text])
+        # Kept with the signature: the last lines never stand alone on a page.
+        word.paragraph(document, [plan.closing_text], keep_with_next=True)
+    word.paragraph(document, [""], indent=False, space_after=0, keep_with_next=True)
+    word.signature_table(
+        document,
+        width,
+        recipients=[recipient.text for recipient in plan.recipients.all()],
+        on_behalf=plan.signer_on_behalf,
+        title=plan.signer_title,
+        name=plan.signer_name,
+    )
 
-    closing = document.add_table(rows=1, cols=2)
-    _no_borders(closing)
-    recipients, signer = closing.rows[0].cells
-    recipients.width, signer.width = Cm(8), Cm(8.5)
-    _font(recipients.paragraphs[0].add_run("Nơi nhận:"), size=12, bold=True, underline=True)
-    for recipient in plan.recipients.all():
-        _paragraph(recipients, [f"- {recipient.text}"], indent=False, size=12, space_after=0)
-    signer.paragraphs[0].alignment = center
-    _font(signer.paragraphs[0].add_run(plan.signer_on_behalf), bold=True)
-    _paragraph(signer, [(plan.signer_title, {"bold": True})], align=center, indent=False)
-    for _ in range(3):
-        _paragraph(signer, [""], indent=False)
-    _paragraph(signer, [(plan.signer_name, {"bold": True})], align=center, indent=False)
-
-    appendix_section = document.add_section(WD_SECTION.NEW_PAGE)
-    appendix_section.orientation = WD_ORIENT.LANDSCAPE
-    appendix_section.page_width, appendix_section.page_height = Cm(29.7), Cm(21)
-    appendix_section.left_margin, appendix_section.right_margin = Cm(2), Cm(1.5)
-    _appendix_docx(document, context)
-
-    output = io.BytesIO()
-    document.save(output)
-    return output.getvalue()
+    appendix_section = word.landscape_section(document)
+    appendix_docx(document, context, word.text_width(appendix_section))
+    return word.finish(
+        document,
+        title=f"Kế hoạch {plan.title}",
+        subject="Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức, viên chức và phụ lục kinh phí",
+        author=plan.issuing_body.name,
+    )
 
 
-APPENDIX_HEADERS = [
-    "TT",
-    "Lớp đào tạo, bồi dưỡng",
-    "Cơ sở đào tạo",
-    "Số học viên",
-    "Thời gian",
-    "Dự toán kinh phí (đồng)",
-    "Nguồn kinh phí",
-    "Ghi chú",
-]
-
-
-def _appendix_docx(document, context):
+def appendix_docx(document, context, width):
+    """The funding appendix as _appendix.html writes it: same rows, words and proportions."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-    plan, appendix = context["plan"], context["appendix"]
-    _paragraph(document, [("PHỤ LỤC", {"bold": True})], align=center, indent=False, space_after=0)
-    _paragraph(
-        document,
-        [("CÁC LỚP ĐÀO TẠO, BỒI DƯỠNG VÀ NGUỒN KINH PHÍ", {"bold": True})],
-        align=center,
-        indent=False,
-        space_after=0,
-    )
-    _paragraph(
-        document, [(context["reference_line"], {"italic": True})], align=center, indent=False
-    )
-    table = document.add_table(rows=1, cols=len(APPENDIX_HEADERS))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, APPENDIX_HEADERS, strict=True):
-        _cell_text(cell, text, bold=True, align=center)
+    from reports import word
 
-    def add(values, *, bold=False):
-        cells = table.add_row().cells
-        for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    appendix = context["appendix"]
+    for line in ("PHỤ LỤC", "CÁC LỚP ĐÀO TẠO, BỒI DƯỠNG VÀ NGUỒN KINH PHÍ"):
+        word.paragraph(document, [(line, {"bold": True})], align=center, indent=False,
+                       space_after=0, keep_with_next=True)  # fmt: skip
+    word.paragraph(document, [(context["reference_line"], {"italic": True})], align=center,
+                   indent=False, keep_with_next=True)  # fmt: skip
+    table = word.fixed_table(document, 1, [share for _h, share in APPENDIX_COLUMNS], width)
+    widths = table._widths
+    header = table.rows[0]
+    word.row_flags(header, header=True)
+    for cell, text in zip(header.cells, APPENDIX_HEADERS, strict=True):
+        word.first_paragraph(cell, text, size=11.5, bold=True, line_spacing=TABLE_LINE_SPACING)
+
+    def add(values, *, bold=False, italic=False, merge=(), keep=False):
+        """values: one per column; merge: (first, last) column spans written by their first."""
+        row = table.add_row()
+        word.set_widths(row, widths)
+        word.row_flags(row)
+        cells = row.cells
+        for index, value in enumerate(values):
+            if value is None:
+                continue
             align = right if index in (3, 5) else (center if index in (0, 4) else None)
-            _cell_text(cell, value, bold=bold, align=align)
+            parts = value if isinstance(value, list) else [value]
+            first, *rest = parts
+            word.first_paragraph(cells[index], first, size=11.5, bold=bold, italic=italic,
+                                 align=align or WD_ALIGN_PARAGRAPH.LEFT,
+                                 line_spacing=TABLE_LINE_SPACING)  # fmt: skip
+            for extra in rest:
+                word.paragraph(cells[index], [(extra, {"size": 11.5})], indent=False,
+                               space_after=0, align=WD_ALIGN_PARAGRAPH.LEFT,
+                               line_spacing=TABLE_LINE_SPACING)  # fmt: skip
+        for first, last in merge:
+            cells[first].merge(cells[last])
+        if keep:
+            word.keep_row_with_next(row)
+        return row
 
     for index, group in enumerate(appendix.groups, start=1):
-        add([_roman(index), group.label, "", "", "", "", "", ""], bold=True)
+        add([_roman(index), group.label, *[None] * 6], bold=True, merge=[(1, 7)], keep=True)
         for row in group.rows:
             add(
                 [
                     str(row.number),
-                    f"{row.training_class.name} ({row.course})",
+                    [row.training_class.name, f"{row.program} — {row.course}"],
                     row.institution,
-                    format_number(row.learners),
+                    format_number(row.planned_learners),
                     row.period,
                     format_number(row.estimate),
                     row.funding_source,
-                    "Minh họa (*)" if row.is_illustrative else "",
+                    ILLUSTRATIVE_MARK if row.is_illustrative else "",
                 ]
             )
         if not group.rows:
-            add(["", "Chưa có lớp", "", "", "", "", "", ""])
+            add(["", "Chưa có lớp nào của khối này.", *[None] * 6], italic=True, merge=[(1, 7)])
         add(
-            [
-                "",
-                f"Cộng {group.label}",
-                "",
-                format_number(group.learners),
-                "",
-                format_number(group.subtotal),
-                "",
-                "",
-            ],
-            bold=True,
-        )
-        if group.planned_total is not None:
+            ["", f"Cộng {group.label}", None, format_number(group.planned_learners), "",
+             format_number(group.subtotal), "", None],
+            bold=True, italic=True, merge=[(1, 2), (6, 7)],
+        )  # fmt: skip
+        if group.difference:  # only while the classes do not reconcile with section IV
+            gap = f"Chênh lệch {format_signed(group.difference)}"
             add(
-                [
-                    "",
-                    "Dự kiến theo mục IV của kế hoạch",
-                    "",
-                    "",
-                    "",
-                    format_number(group.planned_total),
-                    "",
-                    _difference(group.difference),
-                ]
-            )
-    add(
-        [
-            "",
-            "Tổng cộng",
-            "",
-            format_number(appendix.learners),
-            "",
-            format_number(appendix.total),
-            "",
-            _difference(appendix.total - appendix.planned_total),
-        ],
-        bold=True,
-    )
+                ["", "Dự kiến kinh phí theo mục IV của kế hoạch", None, None, None,
+                 format_number(group.planned_total), "", gap],
+                merge=[(1, 4)],
+            )  # fmt: skip
+    last = add(
+        ["", "Tổng cộng", None, format_number(appendix.planned_learners), "",
+         format_number(appendix.total), "", None],
+        bold=True, merge=[(1, 2), (6, 7)],
+    )  # fmt: skip
+    # The total in words follows the total row: never alone on the last page.
+    word.keep_row_with_next(last)
+    note = f"Tổng dự toán bằng chữ: {money_in_words(appendix.total)}."
+    word.paragraph(document, [(note, {"italic": True, "size": 11.5})], indent=False,
+                   space_before=4, keep_with_next=appendix.has_illustrative)  # fmt: skip
     if appendix.has_illustrative:
-        _paragraph(
-            document,
-            [(f"(*) {ILLUSTRATIVE_NOTE}", {"italic": True, "size": 12})],
-            indent=False,
-        )
-    _paragraph(
-        document,
-        [(f"Tổng dự toán bằng chữ: {money_in_words(appendix.total)}.", {"italic": True})],
-        indent=False,
-    )
-    return plan
-
-
-ILLUSTRATIVE_NOTE = (
-    "Số liệu minh họa: văn bản gốc chỉ nêu tổng kinh phí theo khối; các dòng lớp được lập "
-    "để khớp với tổng của từng khối."
-)
-
-
-def _difference(value):
-    if not value:
-        return "Khớp"
-    sign = "+" if value > 0 else "−"
-    return f"Chênh lệch {sign}{format_number(abs(value))}"
+        word.paragraph(document, [(ILLUSTRATIVE_NOTE, {"italic": True, "size": 11.5})],
+                       indent=False)  # fmt: skip
 
 
 def _roman(number):
     return ["", "I", "II", "III", "IV", "V", "VI", "VII"][number]
-
-
-def _cell_text(cell, text, *, bold=False, align=None):
-    paragraph = cell.paragraphs[0]
-    if align is not None:
-        paragraph.alignment = align
-    _font(paragraph.add_run(text), size=12, bold=bold)

@@ -53,10 +53,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Formula:
-    """A formula written by an exporter itself (never from user data), e.g. "=SUM(H2:H9)"."""
+    """A formula written by an exporter itself (never from user data), e.g. "=SUM(H2:H9)", with
+    the value it computes: stored beside it, so that Excel's Protected View, viewers and
+    libraries that do not calculate (openpyxl) show the number, not a blank."""
 
     text: str
     kind: str = MONEY
+    value: int | None = None  # required: see CellEncoder
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,10 @@ class CellEncoder:
             elif kind is Formula:
                 style = xlsx.STYLES.index(_format_id(value.kind), bold)
                 formula = escape(value.text.removeprefix("="))
-                append(f'<c r="{letter}{row}" s="{style}"><f>{formula}</f></c>')
+                if value.value is None:
+                    raise TypeError(f"Formula {value.text} without its computed value")
+                cached = int(value.value)
+                append(f'<c r="{letter}{row}" s="{style}"><f>{formula}</f><v>{cached}</v></c>')
             elif isinstance(value, str):  # a str subclass, e.g. a choice label
                 append(self.text_cell(letter, row, str(value), text_style, quoted_style))
             else:
@@ -263,7 +269,7 @@ class ProgramsExporter(Exporter):
                 course.quantity,
             ]
             tail = [
-                program.quantity_sentence,
+                quantity_as_written(program, course),
                 program.get_block_display(),
                 program.directing_body.name if program.directing_body else "",
                 program.implementing_body.name if program.implementing_body else "",
@@ -285,6 +291,17 @@ class ProgramsExporter(Exporter):
                 )
 
 
+def quantity_as_written(program, course):
+    """The quantity in the plan's own words: the program's sentence where the plan gives one
+    (II.1 “Theo phân bổ … dự kiến 145 chỉ tiêu”), else the course's (III.3 gives a figure per
+    course, “Số lượng bồi dưỡng khoảng 50 đồng chí”, and no sentence for the program)."""
+    if program.quantity_label:
+        return program.quantity_sentence
+    if course.quantity is not None:
+        return course.quantity_sentence
+    return ""
+
+
 class AppendixExporter(Exporter):
     """The funding appendix: classes by block, subtotals and total as numbers, with formulas a
     reader can recompute next to them and a difference that must be 0."""
@@ -296,7 +313,7 @@ class AppendixExporter(Exporter):
         Column("Khóa, nội dung", 40),
         Column("Lớp", 30),
         Column("Cơ sở đào tạo", 30),
-        Column("Số học viên", 10, INTEGER),
+        Column("Số học viên (dự kiến)", 10, INTEGER),
         Column("Thời gian", 24),
         Column("Dự toán kinh phí (đồng)", 18, MONEY),
         Column("Nguồn kinh phí", 18),
@@ -334,7 +351,7 @@ class AppendixExporter(Exporter):
                     item.course,
                     item.training_class.name,
                     item.institution,
-                    item.learners,
+                    item.planned_learners,
                     item.period,
                     item.estimate,
                     item.funding_source,
@@ -348,10 +365,10 @@ class AppendixExporter(Exporter):
             yield Row(
                 line(
                     B=f"Cộng {group.label}",
-                    F=group.learners,
+                    F=group.planned_learners,
                     H=group.subtotal,
-                    K=Formula(formula),
-                    L=Formula(f"={amount}{row_number}-{check}{row_number}"),
+                    K=Formula(formula, value=group.subtotal),
+                    L=Formula(f"={amount}{row_number}-{check}{row_number}", value=0),
                 ),
                 bold=True,
             )
@@ -361,17 +378,19 @@ class AppendixExporter(Exporter):
                 yield line(
                     B=f"Dự kiến kinh phí {group.label} (mục IV của kế hoạch)",
                     H=group.planned_total,
-                    L=Formula(f"={amount}{row_number - 1}-{amount}{row_number}"),
+                    L=Formula(
+                        f"={amount}{row_number - 1}-{amount}{row_number}", value=group.difference
+                    ),
                 )
                 row_number += 1
         sum_of_subtotals = ",".join(f"{amount}{row}" for row in subtotal_rows) or "0"
         yield Row(
             line(
                 B="Tổng cộng",
-                F=sum(group.learners for group in appendix.groups),
+                F=appendix.planned_learners,
                 H=appendix.total,
-                K=Formula(f"=SUM({sum_of_subtotals})"),
-                L=Formula(f"={amount}{row_number}-{check}{row_number}"),
+                K=Formula(f"=SUM({sum_of_subtotals})", value=appendix.total),
+                L=Formula(f"={amount}{row_number}-{check}{row_number}", value=0),
             ),
             bold=True,
         )
@@ -379,7 +398,7 @@ class AppendixExporter(Exporter):
         yield line(
             B="Tổng dự kiến kinh phí (mục IV của kế hoạch)",
             H=appendix.planned_total,
-            L=Formula(f"={amount}{row_number - 1}-{amount}{row_number}"),
+            L=Formula(f"={amount}{row_number - 1}-{amount}{row_number}", value=appendix.difference),
         )
 
 

@@ -14,7 +14,9 @@ What is checked:
 - a legal document cited by the plan (program conditions, the budget basis, cost norms,
   eligibility rules that apply in the plan year) dated after the plan's year, or after the
   plan's issue date when it has one;
-- a class (not cancelled) that starts outside the plan year (classes may end the year after).
+- a class (not cancelled) that starts outside the plan year (classes may end the year after);
+- the planned learners of a program's classes (not cancelled) over the program's quantity, or of
+  a course's classes over the course's: the appendix would print more learners than the plan.
 """
 
 import datetime
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
-from training_plan.text import format_money
+from training_plan.text import format_money, format_number
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,54 @@ def _class_issues(plan):
     return issues
 
 
+def _class_learner_issues(plan):
+    """Programs and courses whose classes plan more learners than the plan's figure. Two
+    queries: the planned learners summed per course, and the courses with their programs."""
+    from courses.models import Course, TrainingClass
+
+    planned = dict(
+        TrainingClass.objects.filter(course__program__section__plan=plan)
+        .exclude(status=TrainingClass.Status.CANCELLED)
+        .order_by()
+        .values("course")
+        .annotate(total=Sum("planned_learners"))
+        .values_list("course", "total")
+    )
+    courses = (
+        Course.objects.filter(program__section__plan=plan)
+        .select_related("program__section")
+        .order_by("program__section__position", "program__position", "position")
+    )
+    issues, programs = [], {}
+    for course in courses:
+        learners = planned.get(course.pk) or 0
+        program = course.program
+        entry = programs.setdefault(program.pk, [program, 0])
+        entry[1] += learners
+        if course.quantity is not None and learners > course.quantity:
+            issues.append(
+                PlanIssue(
+                    "class_learners",
+                    f"Mục {program.number}, khóa “{course.name}”: các lớp dự kiến "
+                    f"{format_number(learners)} học viên, vượt số lượng của khóa là "
+                    f"{format_number(course.quantity)}.",
+                    reverse("class_list", args=[plan.year]) + f"?block={program.block}",
+                )
+            )
+    for program, learners in programs.values():
+        if program.quantity is not None and learners > program.quantity:
+            issues.append(
+                PlanIssue(
+                    "class_learners",
+                    f"Mục {program.number} “{program.name}”: các lớp dự kiến "
+                    f"{format_number(learners)} học viên, vượt số lượng của chương trình là "
+                    f"{format_number(program.quantity)}.",
+                    reverse("class_list", args=[plan.year]) + f"?block={program.block}",
+                )
+            )
+    return issues
+
+
 def check_plan(plan) -> list[PlanIssue]:
     """Every inconsistency of the plan, in the order of the plan; empty when it is consistent."""
     return [
@@ -286,4 +336,5 @@ def check_plan(plan) -> list[PlanIssue]:
         *_program_issues(plan),
         *_legal_document_issues(plan),
         *_class_issues(plan),
+        *_class_learner_issues(plan),
     ]

@@ -87,6 +87,13 @@ def format_number(value):
     return f"{int(value):,}".replace(",", ".")
 
 
+def format_signed(value):
+    """A difference: “+5.000”, “−5.000” (a minus sign, not a hyphen), “0”."""
+    if not value:
+        return "0"
+    return ("+" if value > 0 else "\u2212") + format_number(abs(value))
+
+
 def format_money(value):
     return f"{format_number(value)} đồng"
 

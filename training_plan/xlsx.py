@@ -6,8 +6,10 @@ turns a row into its XML with string formatting (about 1 µs a cell) and deflate
 the zip, a buffer of rows at a time, so memory stays flat whatever the number of rows.
 
 It writes only what the exports use: several sheets, column widths, a frozen header row, an
-auto-filter, inline strings, numbers, dates, formulas the exporters build themselves, and a fixed
-table of cell styles (number formats × bold × Excel's quote prefix, plus the header style).
+auto-filter, inline strings, numbers, dates, formulas the exporters build themselves (with their
+computed value stored, for readers that do not calculate), a fixed table of cell styles (number
+formats × bold × Excel's quote prefix, plus the header style), and the print set-up of every
+sheet (A4, fit to the page width, the header row repeated, page numbers in the footer).
 Files open in Excel, LibreOffice and openpyxl.
 """
 
@@ -104,6 +106,11 @@ def sheet_reference(title, ref):
     return quoted + "!" + "".join("$" + part if part else "" for part in _absolute(ref))
 
 
+def print_titles(title):
+    """'Sheet name'!$1:$1: the first row of the sheet, repeated on every printed page."""
+    return "'" + title.replace("'", "''") + "'!$1:$1"
+
+
 def _absolute(ref):
     for corner in ref.split(":"):
         letters = corner.rstrip("0123456789")
@@ -180,6 +187,14 @@ class Styles:
 STYLES = Styles()
 
 
+# Sheets wider than this (in character widths) print on landscape pages.
+LANDSCAPE_FROM_WIDTH = 100
+# Margins in inches: 15 mm left and right, 20 mm top and bottom, header and footer at 8 mm.
+PAGE_MARGINS = (
+    '<pageMargins left="0.6" right="0.6" top="0.8" bottom="0.8" header="0.3" footer="0.3"/>'
+)
+
+
 class Sheet:
     """One worksheet being written, row after row: `append_xml` takes the XML of a row's cells
     (exports.write_sheet turns Python values into it with `escape_text`, `excel_serial` and the
@@ -202,6 +217,8 @@ class Sheet:
         self._stream.write(
             (
                 f'{XML_DECLARATION}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+                # Printed fit to the page width (fitToPage with fitToWidth 1, fitToHeight 0).
+                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
                 '<sheetViews><sheetView workbookViewId="0">'
                 '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
@@ -209,6 +226,23 @@ class Sheet:
                 '<sheetFormatPr defaultRowHeight="15"/>'
                 f"<cols>{columns}</cols><sheetData>"
             ).encode()
+        )
+
+    @property
+    def orientation(self):
+        return "landscape" if sum(self.widths) > LANDSCAPE_FROM_WIDTH else "portrait"
+
+    def print_setup(self):
+        """How the sheet prints: cell grid lines, A4 (paperSize 9) in the orientation its width
+        needs, fit to one page wide and as many pages long as it takes, the header row repeated
+        on every page (the Print_Titles name of the workbook) and “Trang n/m” in the footer."""
+        return (
+            '<printOptions gridLines="1"/>'
+            f"{PAGE_MARGINS}"
+            f'<pageSetup paperSize="9" orientation="{self.orientation}" fitToWidth="1" '
+            'fitToHeight="0"/>'
+            "<headerFooter><oddHeader>&amp;C&amp;A</oddHeader>"
+            "<oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter></headerFooter>"
         )
 
     def append_xml(self, cells_xml):
@@ -230,10 +264,8 @@ class Sheet:
         tail = "</sheetData>"
         if self.auto_filter:
             tail += f'<autoFilter ref="{self.auto_filter}"/>'
-        tail += (
-            '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-            "</worksheet>"
-        )
+        tail += self.print_setup()
+        tail += "</worksheet>"
         self._stream.write(tail.encode())
         self._stream.close()
 
@@ -359,6 +391,11 @@ class Workbook:
             f'hidden="1">{escape_text(sheet_reference(s.title, s.auto_filter))}</definedName>'
             for s in self.sheets
             if s.auto_filter
+        ) + "".join(
+            # The header row printed again at the top of every page.
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{s.number - 1}">'
+            f"{escape_text(print_titles(s.title))}</definedName>"
+            for s in self.sheets
         )
         return (
             f'{XML_DECLARATION}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'

@@ -30,7 +30,7 @@ def test_snv_runs_a_state_class_and_the_block_reconciles(page, live_server, snv_
     browser_login(page, live_server, "snv_test")
     page.goto(f"{live_server.url}/plans/2021/budget/")
     row = state_row(page)
-    assert "3.910.000.000\t3.493.987.000\t-416.013.000" in row.inner_text()
+    assert "3.910.000.000\t3.493.987.000\t\u2212416.013.000" in row.inner_text()
     assert row.locator(".diff-nonzero").count() == 1
     # Red on the page, whatever colour the table gives its cells.
     colour = row.locator(".diff-nonzero").evaluate("cell => getComputedStyle(cell).color")

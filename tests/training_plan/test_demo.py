@@ -8,11 +8,13 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.urls import reverse
 
+from budget.selectors import appendix_for_plan
 from courses.models import TrainingClass
 from demo.year import DEMO_PEOPLE, FIXTURES_DIR
 from quotas.models import Allocation, Nomination, NominationTransition, QuotaLine
+from reports.plan_check import check_plan
 from tests.helpers import client_for
-from training_plan.models import Organisation, Person, User
+from training_plan.models import Organisation, Person, Plan, User
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +56,18 @@ def test_demo_year_is_complete_consistent_and_seeded_once(seeded):
     assert not Nomination.objects.filter(status="reserve", reserve_since__isnull=True).exists()
     in_class = Nomination.objects.filter(status__in=["enrolled", "completed", "not_completed"])
     assert not in_class.filter(training_class__isnull=True).exists()
+    # Learners join the plan's own classes: the demo adds none, the appendix keeps its figures.
     demo_classes = TrainingClass.objects.filter(nominations__in=in_class).distinct()
-    assert all(code.startswith("demo-") for code in demo_classes.values_list("code", flat=True))
+    assert all(demo_classes.values_list("is_illustrative", flat=True))
+    assert not TrainingClass.objects.filter(code__startswith="demo-").exists()
     assert in_class.values("training_class").distinct().count() >= 2
+    appendix = appendix_for_plan(Plan.objects.get(year=2021))
+    assert [group.planned_learners for group in appendix.groups] == [605, 1410]
+    assert appendix.planned_learners == 2015
+    assert appendix.total == 11_147_406_000
+    assert not [
+        issue for issue in check_plan(Plan.objects.get(year=2021)) if issue.kind == "class_learners"
+    ]
 
     # Invariants: seat-holding ≤ allocation ≤ line; allocations on every capped line.
     capped = QuotaLine.objects.filter(planned_count__isnull=False)

@@ -23,7 +23,7 @@ HEADER_LINES = [
     "TỈNH ỦY QUẢNG NGÃI",
     "*",
     "ĐẢNG CỘNG SẢN VIỆT NAM",
-    "Quảng Ngãi, ngày … tháng … năm …",
+    "Quảng Ngãi, ngày … tháng … năm 2021",
     "KẾ HOẠCH",
     "đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2021",
 ]

@@ -61,7 +61,8 @@ def test_course_quantities_not_summing_to_the_program(plan_2021):
     course.save()
     QuotaLine.objects.filter(course=course).update(planned_count=90)
     issues = check_plan(plan_2021)
-    assert [i.kind for i in issues] == ["quota_program", "course_quantities"]
+    # The course's class still plans its 100 learners: an over-run of the course's new figure.
+    assert [i.kind for i in issues] == ["quota_program", "course_quantities", "class_learners"]
     assert "số lượng các khóa cộng lại 1400, khác số lượng của chương trình là 1410" in (
         issues[1].message
     )
@@ -261,3 +262,27 @@ def test_check_queries_do_not_grow(plan_2021, django_assert_num_queries):
     with django_assert_num_queries(len(small.captured_queries)):
         issues = check_plan(plan_2021)
     assert len(issues) > 10
+
+
+def test_classes_planning_more_learners_than_the_program(plan_2021):
+    """The fixture's four Trung cấp classes plan the 460 learners of II.3; one more class of 8
+    (the demo's kind of class) would print 468 in the appendix: the check names the over-run,
+    of the program and of the course, and a cancelled class does not count."""
+    course = fixture_2021.course("II.3.1")
+    extra = TrainingClassFactory(course=course, name="Lớp thêm", planned_learners=8)
+    TrainingClassFactory(course=course, name="Lớp đã hủy", planned_learners=50, status="cancelled")
+    issues = [issue for issue in check_plan(plan_2021) if issue.kind == "class_learners"]
+    messages = [issue.message for issue in issues]
+    assert (
+        "Mục II.3 “Đào tạo Trung cấp lý luận chính trị - hành chính”: các lớp dự kiến 468 học "
+        "viên, vượt số lượng của chương trình là 460."
+    ) in messages
+    assert all(issue.url.startswith(reverse("class_list", args=[2021])) for issue in issues)
+    # A State course “khoảng 50 đồng chí” with a second class of 1: the course's figure.
+    TrainingClassFactory(course=fixture_2021.state_course(), name="Lớp sở", planned_learners=1)
+    messages = [issue.message for issue in check_plan(plan_2021) if issue.kind == "class_learners"]
+    assert any("vượt số lượng của khóa là 50." in message for message in messages)
+    extra.planned_learners = 0
+    extra.save()
+    messages = [issue.message for issue in check_plan(plan_2021) if issue.kind == "class_learners"]
+    assert not any("Mục II.3" in message for message in messages)

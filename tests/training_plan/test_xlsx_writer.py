@@ -45,9 +45,20 @@ class SampleExporter(exports.Exporter):
         aware = timezone.make_aware(datetime.datetime(2021, 12, 31, 23, 30))
         yield ["giờ địa phương", 0, 0, aware, 2022, None]
         yield exports.Row(
-            ["Tổng", exports.Formula("=SUM(B2:B9)", exports.INTEGER), 10**12, None, None, None],
+            [
+                "Tổng",
+                exports.Formula("=SUM(B2:B9)", exports.INTEGER, value=TOTAL),
+                10**12,
+                None,
+                None,
+                None,
+            ],
             bold=True,
         )
+
+
+# What =SUM(B2:B9) computes: the row indexes in B2… (as many rows as HOSTILE, at most 8).
+TOTAL = sum(range(min(len(HOSTILE), 8)))
 
 
 @pytest.fixture
@@ -172,8 +183,40 @@ def test_package_parts_are_well_formed_xml(content):
     )
     assert "'Mẫu ''thử''" in workbook_xml
     assert "<script>" not in sheet_xml and "&lt;script&gt;" in sheet_xml
-    assert "<f>SUM(B2:B9)</f>" in sheet_xml  # the exporter's own formula …
+    # the exporter's own formula, its value stored for readers that do not calculate …
+    assert f"<f>SUM(B2:B9)</f><v>{TOTAL}</v>" in sheet_xml
     assert sheet_xml.count("<f>") == 1  # … and no other
+
+
+def test_a_formula_without_its_value_is_refused():
+    class Bare(exports.Exporter):
+        sheet_name = "x"
+        columns = [exports.Column("a")]
+
+        def rows(self):
+            yield [exports.Formula("=1+1")]
+
+    with pytest.raises(TypeError, match="without its computed value"):
+        exports.write_xlsx([Bare()])
+
+
+def test_every_sheet_prints_fit_to_width_with_titles_and_page_numbers(content):
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    workbook_xml = archive.read("xl/workbook.xml").decode()
+    for number in (1, 2):
+        sheet_xml = archive.read(f"xl/worksheets/sheet{number}.xml").decode()
+        assert '<pageSetUpPr fitToPage="1"/>' in sheet_xml
+        assert 'paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"' in sheet_xml
+        assert "<oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter>" in sheet_xml
+        assert f'<definedName name="_xlnm.Print_Titles" localSheetId="{number - 1}">' in (
+            workbook_xml
+        )
+    # openpyxl reads the same set-up back.
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_options.gridLines
 
 
 def test_unknown_value_types_are_refused():
@@ -182,7 +225,20 @@ def test_unknown_value_types_are_refused():
         columns = [exports.Column("a")]
 
         def rows(self):
-            yield [1.5]
+            yield [1 + 2j]
 
     with pytest.raises(TypeError):
         exports.write_xlsx([Bad()])
+
+
+def test_a_rate_is_written_as_a_number_with_one_decimal():
+    class Rates(exports.Exporter):
+        sheet_name = "x"
+        columns = [exports.Column("Tỉ lệ", 10, exports.PERCENT)]
+
+        def rows(self):
+            yield [0.4]
+
+    with exports.write_xlsx([Rates()]) as handle:
+        sheet = openpyxl.load_workbook(handle).worksheets[0]
+    assert sheet["A2"].value == 0.4 and sheet["A2"].number_format == "0.0"

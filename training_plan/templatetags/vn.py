@@ -18,10 +18,11 @@ def number(value):
 
 @register.filter
 def signed(value):
-    """A difference with its sign: {{ 3000000|signed }} → +3.000.000, {{ -5|signed }} → -5."""
+    """A difference with its sign: {{ 3000000|signed }} → +3.000.000, {{ -5000|signed }} →
+    −5.000 (a minus sign), 0 → 0."""
     if value is None or value == "":
         return ""
-    return ("+" if value > 0 else "") + text.format_number(value)
+    return text.format_signed(value)
 
 
 @register.filter
