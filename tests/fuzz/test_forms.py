@@ -282,7 +282,23 @@ TARGETS = [
     Target("two_factor_verify", known=("code", "next"), examples=4),
     Target("recovery_codes", examples=2),
     Target("two_factor_disable", examples=2),
+    Target("mail_preferences", known=("delivery",), examples=4),
+    # The inbox
+    Target("inbox", method="get", known=("show", "page"), examples=4),
+    Target("inbox_mark_read", known=("notice", "all", "show"), examples=4),
 ]
+
+def unit_a_job():
+    """A background job of unit A's account, still queued (its pages read no parameter)."""
+    from inbox.models import Job
+    from training_plan.models import User
+
+    requester = User.objects.get(username="binhson_test")
+    job = Job.objects.filter(requester=requester).first() or Job.objects.create(
+        requester=requester, kind="nominations_all_years", title="Danh sách cử đi học"
+    )
+    return job.pk
+
 
 # Pages without a form or a parameter the view reads: a hostile query string and body are sent
 # to each (GET and POST) and must change nothing. The documents (PDF, DOCX, workbooks) take
@@ -309,6 +325,9 @@ PLAIN_PAGES = {
     "password_reset_done": lambda w: {},
     "password_reset_complete": lambda w: {},
     "two_factor_qr": lambda w: {},
+    "inbox_open": lambda w: {"pk": MISSING_PK},
+    "job_detail": lambda w: {"pk": unit_a_job()},
+    "job_status": lambda w: {"pk": unit_a_job()},
 }
 DOCUMENTS = {
     "plan_document_pdf",
@@ -321,6 +340,7 @@ DOCUMENTS = {
     "plan_results_xlsx",
     "class_learners_pdf",
     "class_learners_xlsx",
+    "job_download",
 }
 SKIPPED = {"login", "logout"}
 
