@@ -288,6 +288,7 @@ TARGETS = [
     Target("inbox_mark_read", known=("notice", "all", "show"), examples=4),
 ]
 
+
 def unit_a_job():
     """A background job of unit A's account, still queued (its pages read no parameter)."""
     from inbox.models import Job
