@@ -22,6 +22,7 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 # Loaded in this order: the plan, then data that refers to it.
 FIXTURES = ["plan_2021.json", "eligibility_2021.json", "appendix_2021.json"]
 
+DEMO_MAIL_DOMAIN = "example.org"
 DEMO_ACCOUNTS = [
     # username, full name, role, organisation code, superuser
     ("btc", "Cán bộ Ban Tổ chức Tỉnh ủy", User.Role.BTC, "btc-tinh-uy", False),
@@ -50,6 +51,9 @@ def demo_accounts_create(*, password=None):
         user, _ = User.objects.get_or_create(username=username)
         # Vietnamese names read family name first; keep the whole name in one field.
         user.first_name, user.last_name = full_name, ""
+        # A reserved domain (RFC 2606): without EMAIL_HOST the mails are files under var/mail/; with
+        # a test server (EMAIL_HOST) they arrive there and reach no real mailbox.
+        user.email = f"{username}@{DEMO_MAIL_DOMAIN}"
         user.role = role
         user.organisation = Organisation.objects.get(code=org_code) if org_code else None
         user.is_superuser = user.is_staff = superuser

@@ -1,6 +1,8 @@
 """What waits on each user (notices), how each wants to be told by e-mail, and the long work
 done in the background for a user (jobs) with its progress and its file."""
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -93,9 +95,21 @@ class MailPreference(models.Model):
         return f"{self.user} — {self.get_delivery_display()}"
 
 
+class JobFileStorage(FileSystemStorage):
+    """JOB_FILES_DIR, read when a file is stored or opened (a test may point it elsewhere)."""
+
+    @property
+    def base_location(self):
+        return settings.JOB_FILES_DIR
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def job_files():
     # Outside MEDIA and STATIC: nothing serves these files but the job's download view.
-    return FileSystemStorage(location=settings.JOB_FILES_DIR)
+    return JobFileStorage()
 
 
 class Job(models.Model):

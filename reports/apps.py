@@ -6,4 +6,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo và văn bản"
 
     def ready(self):
-        from reports import rules  # noqa: F401  (registers the app's permissions)
+        from reports import jobs, rules  # noqa: F401  (registers the permissions, job builders)

@@ -71,13 +71,17 @@ class Row:
 
 
 class Exporter:
-    """One sheet of a workbook: `sheet_name`, `columns` and the `rows()` generator."""
+    """One sheet of a workbook: `sheet_name`, `columns` and the `rows()` generator; `count()`
+    the number of rows when it is known cheaply (the progress of a background export)."""
 
     sheet_name = ""
     columns: list[Column] = []
 
     def rows(self):
         raise NotImplementedError
+
+    def count(self):
+        return None
 
 
 def _format_id(kind):
@@ -172,9 +176,35 @@ class CellEncoder:
         return "".join(parts)
 
 
-def write_sheet(workbook, exporter):
+# A background export reports its progress every this many rows.
+PROGRESS_ROWS = 200
+
+
+class RowProgress:
+    """Counts the rows written of the sheets that know their count and calls `progress(done,
+    total)` every PROGRESS_ROWS rows and at the end."""
+
+    def __init__(self, progress, exporters):
+        self.progress = progress
+        counts = [exporter.count() for exporter in exporters]
+        self.counted = {id(e) for e, n in zip(exporters, counts, strict=True) if n is not None}
+        self.total = sum(n for n in counts if n is not None)
+        self.done = 0
+        progress(0, self.total)
+
+    def step(self):
+        self.done += 1
+        if self.done % PROGRESS_ROWS == 0:
+            self.progress(min(self.done, self.total), self.total)
+
+    def finish(self):
+        self.progress(self.total, self.total)
+
+
+def write_sheet(workbook, exporter, step=None):
     """The exporter's rows under its header; past Excel's row limit (a national export) the rows
-    go on in a sheet of the same name with “(2)”, “(3)”… and the header again."""
+    go on in a sheet of the same name with “(2)”, “(3)”… and the header again. `step` is called
+    after each row (progress)."""
     columns = exporter.columns
     encoder = CellEncoder(columns)
     encode = encoder.encode
@@ -190,6 +220,8 @@ def write_sheet(workbook, exporter):
             sheet.append_xml(encode(row.values, row_number, row.bold))
         else:
             sheet.append_xml(encode(row, row_number))
+        if step is not None:
+            step()
     sheet.auto_filter = f"A1:{sheet.letters[-1]}{row_number}"
 
 
@@ -207,18 +239,25 @@ def _start_sheet(workbook, exporter):
     return sheet
 
 
-def write_xlsx(exporters):
-    """Write the sheets into a temporary file and return it, rewound (stream it to the client)."""
+def write_xlsx(exporters, *, progress=None):
+    """Write the sheets into a temporary file and return it, rewound (stream it to the client).
+    `progress(done, total)`: called every PROGRESS_ROWS rows of the sheets that know their count
+    (a background job's progress bar)."""
     output = tempfile.TemporaryFile()
     workbook = xlsx.Workbook(output)
+    exporters = list(exporters)
+    rows = RowProgress(progress, exporters) if progress else None
     try:
         for exporter in exporters:
-            write_sheet(workbook, exporter)
+            step = rows.step if rows and id(exporter) in rows.counted else None
+            write_sheet(workbook, exporter, step)
     except BaseException:
         workbook.discard()
         output.close()
         raise
     workbook.close()
+    if rows:
+        rows.finish()
     output.seek(0)
     return output
 
@@ -504,6 +543,9 @@ class NominationsExporter(Exporter):
         self.every_year = every_year
         self.columns = [self.YEAR_COLUMN, *self.COLUMNS] if every_year else self.COLUMNS
 
+    def count(self):
+        return self.nominations.count()
+
     def queryset(self):
         fields, order = self.FIELDS, self.ORDER
         if self.every_year:
@@ -571,7 +613,7 @@ def plan_nominations(plan, nominations):
     return nominations.filter(course__program__section__plan=plan)
 
 
-def plan_workbook(plan, *, nominations):
+def plan_workbook(plan, *, nominations, progress=None):
     """The plan workbook: programs and quota lines, the funding appendix, allocations and their
     use per unit, and the nominations (already scoped by the caller)."""
     return write_xlsx(
@@ -580,7 +622,8 @@ def plan_workbook(plan, *, nominations):
             AppendixExporter(plan),
             AllocationsExporter(plan),
             NominationsExporter(plan_nominations(plan, nominations)),
-        ]
+        ],
+        progress=progress,
     )
 
 
@@ -620,6 +663,9 @@ class ProgressExporter(Exporter):
         self.items = rows
         self.total = total
 
+    def count(self):
+        return len(self.items) + (self.total is not None)
+
     def rows(self):
         for lead, row in self.items:
             yield lead + progress_values(row)
@@ -640,6 +686,9 @@ class BudgetResultsExporter(Exporter):
 
     def __init__(self, budget_rows):
         self.budget_rows = budget_rows
+
+    def count(self):
+        return len(self.budget_rows)
 
     def rows(self):
         for row in self.budget_rows:
@@ -663,6 +712,9 @@ class ClassResultsExporter(Exporter):
 
     def __init__(self, classes):
         self.classes = classes
+
+    def count(self):
+        return len(self.classes)
 
     def rows(self):
         for training_class in self.classes:

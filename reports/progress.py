@@ -527,3 +527,14 @@ def budget_chart(budget_rows):
 def behind_chart(rows):
     items = [(row.label, row.behind, "#dc3545") for row in rows]
     return bar_chart("Chỉ tiêu đã phân bổ chưa cử", items, label_width=200)
+
+
+def results_context(plan):
+    """What the results report shows (its page, PDF and workbook)."""
+    usage = allocation_usage(plan)
+    return {
+        "plan": plan,
+        "progress": plan_progress(plan, usage=usage),
+        "units": unit_progress(plan, usage=usage),
+        "classes": class_progress(plan),
+    }

@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from budget.selectors import training_class_for_user
+from inbox.jobs import start_job
 from quotas import selectors as plan_selectors
 from quotas.selectors import nominations_for_user
-from reports import class_lists, documents, exports, progress
+from reports import class_lists, documents, exports, jobs, progress
 from reports.forms import NominationDeadlineForm, PlanIssueForm
 from reports.lifecycle import (
     PlanCheckFailed,
@@ -23,6 +25,7 @@ from reports.lifecycle import (
     plan_set_nomination_deadline,
 )
 from reports.plan_check import check_plan
+from reports.progress import results_context
 from reports.rules import progress_block
 from training_plan import selectors
 from training_plan.access import check_perm, require_perm
@@ -59,15 +62,30 @@ def plan_document_docx(request, year):
 # ---- Workbooks with personal data (logged) ----------------------------------------------------
 
 
+def background_export(request, *, kind, year=None, personal_data=False, log_filters=None):
+    """A long export: GET shows the page that asks for it, POST has the worker build it and
+    sends the user to the job's page (progress bar, then the download link, also in the
+    inbox)."""
+    title = jobs.title_of(kind, year)
+    if request.method != "POST":
+        return render(request, "reports/export_start.html", {"title": title})
+    job = start_job(
+        requester=request.user,
+        kind=kind,
+        title=title,
+        params={"year": year} if year else {},
+        personal_data=personal_data,
+        log_filters=log_filters,
+    )
+    return redirect("job_detail", job.pk)
+
+
+@require_http_methods(["GET", "POST"])
 @require_perm("reports.download_workbook")
 def plan_workbook_xlsx(request, year):
-    plan = plan_or_404(year)
-    filename = f"so-lieu-ke-hoach-{year}.xlsx"
-    nominations = nominations_for_user(request.user)
-    workbook = exports.plan_workbook(plan, nominations=nominations)
-    rows = exports.plan_nominations(plan, nominations).count()
-    return logged_file_response(
-        request, workbook, filename, XLSX, filters={"plan": year}, rows=rows
+    plan_or_404(year)
+    return background_export(
+        request, kind=jobs.PLAN_WORKBOOK, year=year, personal_data=True, log_filters={"plan": year}
     )
 
 
@@ -83,15 +101,17 @@ def plan_nominations_xlsx(request, year):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("reports.download_nominations")
 def nominations_all_years_xlsx(request):
     """The nominations of every plan year the user may see (the scoping of the nominations
-    list: every unit for BTC, SNV, leadership; a unit only its own), with the year."""
-    filename = "danh-sach-cu-di-hoc-tat-ca-cac-nam.xlsx"
-    nominations = nominations_for_user(request.user)
-    workbook = exports.write_xlsx([exports.NominationsExporter(nominations, every_year=True)])
-    return logged_file_response(
-        request, workbook, filename, XLSX, filters={"plan": "all"}, rows=nominations.count()
+    list: every unit for BTC, SNV, leadership; a unit only its own), with the year; built by
+    the worker (reports/jobs.py)."""
+    return background_export(
+        request,
+        kind=jobs.NOMINATIONS_ALL_YEARS,
+        personal_data=True,
+        log_filters={"plan": "all"},
     )
 
 
@@ -173,34 +193,24 @@ def dashboard(request, plan):
 # ---- Results report (báo cáo kết quả thực hiện) ----------------------------------------------
 
 
-def results_context(plan):
-    usage = progress.allocation_usage(plan)
-    return {
-        "plan": plan,
-        "progress": progress.plan_progress(plan, usage=usage),
-        "units": progress.unit_progress(plan, usage=usage),
-        "classes": progress.class_progress(plan),
-    }
-
-
 @require_perm("reports.view_results")
 def results_page(request, year):
     plan = plan_or_404(year)
     return render(request, "reports/results.html", results_context(plan))
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("reports.view_results")
 def results_pdf(request, year):
-    plan = plan_or_404(year)
-    pdf = documents.render_pdf("documents/results.html", results_context(plan))
-    return file_response(pdf, f"bao-cao-ket-qua-{year}.pdf", PDF)
+    plan_or_404(year)
+    return background_export(request, kind=jobs.RESULTS_PDF, year=year)
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("reports.view_results")
 def results_xlsx(request, year):
-    plan = plan_or_404(year)
-    workbook = exports.write_xlsx(exports.results_exporters(results_context(plan)))
-    return file_response(workbook, f"bao-cao-ket-qua-{year}.xlsx", XLSX)
+    plan_or_404(year)
+    return background_export(request, kind=jobs.RESULTS_XLSX, year=year)
 
 
 # ---- The download log -------------------------------------------------------------------------

@@ -26,6 +26,15 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def job_files_in_a_temporary_folder(tmp_path_factory):
+    """The files of background jobs (exports) go to a folder of the test run, not var/jobs/."""
+    from django.test.utils import override_settings
+
+    with override_settings(JOB_FILES_DIR=tmp_path_factory.mktemp("jobs")):
+        yield
+
+
 def load_plan_fixtures():
     for name in FIXTURES:
         path = FIXTURES_DIR / name

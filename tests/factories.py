@@ -56,6 +56,7 @@ class UserFactory(DjangoModelFactory):
         admin = factory.Trait(role="", organisation=None, is_staff=True, is_superuser=True)
 
     username = factory.Sequence(lambda n: f"nguoi_dung_{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = Password(PASSWORD)
     role = User.Role.UNIT
     organisation = factory.LazyFunction(_unit_a)

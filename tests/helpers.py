@@ -3,8 +3,10 @@
 import html
 import re
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.factories import PASSWORD
 
@@ -37,3 +39,20 @@ def page_text(response):
     content = response.content.decode()
     content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split()).replace(" :", ":")
+
+
+def run_worker():
+    """Run the queued tasks (e-mails, jobs) as `manage.py run_worker` does, then return."""
+    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+
+
+def download_via_job(client, url):
+    """A long export as the user meets it: the button (a POST) starts the job and leads to the
+    job's page, the worker builds the file, the page's link downloads it. Returns the download's
+    response."""
+    response = client.post(url)
+    assert response.status_code == 302, (url, response.status_code)
+    match = re.fullmatch(r"/jobs/(\d+)/", response["Location"])
+    assert match, response["Location"]
+    run_worker()
+    return client.get(reverse("job_download", args=[int(match[1])]))

@@ -11,11 +11,13 @@ The policy's decisions, one test each, are in tests/test_policy.py.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import load_plan_fixtures
 from tests.factories import UserFactory
@@ -68,6 +70,11 @@ PARTY_FORM = expect(200, 403, 403, 403, 403, 200)
 STATE_FORM = expect(403, 200, 403, 403, 403, 200)
 # Its POST: done (or refused with a message) and sent back.
 PARTY_POST = expect(302, 403, 403, 403, 403, 302)
+# A long export's button: the job is started and the user sent to its page.
+WHOLE_PLAN_JOB = expect(302, 302, 302, 403, 403, 302)
+READ_JOB = expect(302, 302, 302, 302, 302, 302)
+# A background job of unit A's account: its requester's alone (anybody else's is a 404).
+REQUESTER_ONLY = expect(404, 404, 404, 200, 404, 404)
 STATE_POST = expect(403, 302, 403, 403, 403, 302)
 
 
@@ -104,6 +111,43 @@ def line_of(attribute):
     return lambda w: {"year": w.plan.year, "pk": getattr(w, attribute).pk}
 
 
+def own_notice(w):
+    """An item of unit A's account's inbox."""
+    from inbox.models import Notice
+
+    recipient = User.objects.get(username=ACCOUNTS["unit_own"][0])
+    notice = Notice.objects.filter(recipient=recipient).first() or Notice.objects.create(
+        recipient=recipient, kind=Notice.Kind.DEADLINE, title="Sắp đến hạn", url="/"
+    )
+    return {"pk": notice.pk}
+
+
+def own_job(w):
+    """A finished export with people's data, asked for by unit A's account."""
+    from django.core.files.base import ContentFile
+
+    from inbox.models import Job
+
+    requester = User.objects.get(username=ACCOUNTS["unit_own"][0])
+    job = Job.objects.filter(requester=requester).first()
+    if job is None:
+        job = Job(
+            requester=requester,
+            kind="nominations_all_years",
+            title="Danh sách cử đi học tất cả các năm (Excel)",
+            status=Job.Status.DONE,
+            personal_data=True,
+            log_filters={"plan": "all"},
+            rows=1,
+            filename="danh-sach.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        job.file.save("danh-sach.xlsx", ContentFile(b"PK stub"), save=False)
+        job.save()
+    return {"pk": job.pk}
+
+
 def party_draft_actions():
     """Every action on unit A's Party-block draft: BTC and unit A act on the unit side (submit,
     reserve, withdraw); reviews wait for a submitted file (a message); SNV only reads it."""
@@ -118,43 +162,6 @@ def party_draft_actions():
             for name in ("override", "verify", "approve", "return", "reject")
         ],
     ]
-
-
-# The inbox's items and the jobs belong to one user (here unit_own's): nobody else, not even an
-# administrator, reaches them.
-REQUESTER_ONLY = expect(404, 404, 404, 200, 404, 404)
-OWN_ONLY_REDIRECT = expect(404, 404, 404, 302, 404, 404)
-
-
-def owned_by_unit_own(kind):
-    """An inbox item or a finished job (with its file) of the unit_own account."""
-
-    def kwargs(w):
-        from django.core.files.base import ContentFile
-
-        from inbox.models import Job, Notice
-
-        user = User.objects.get(username=ACCOUNTS["unit_own"][0])
-        if kind == "notice":
-            obj = Notice.objects.create(
-                recipient=user,
-                kind=Notice.Kind.RETURNED,
-                title="Hồ sơ bị trả lại để bổ sung",
-                url=reverse("nomination_list"),
-            )
-        else:
-            obj = Job.objects.create(
-                requester=user,
-                kind="bang-thu",
-                title="Bảng tính thử",
-                status=Job.Status.DONE,
-                filename="bang-thu.txt",
-                content_type="text/plain",
-            )
-            obj.file.save("bang-thu.txt", ContentFile(b"du lieu"), save=True)
-        return {"pk": obj.pk}
-
-    return kwargs
 
 
 TABLE = [
@@ -284,25 +291,30 @@ TABLE = [
     Row("plan_document_pdf", WHOLE_PLAN, year, download=True),
     Row("plan_appendix_pdf", WHOLE_PLAN, year, download=True),
     Row("plan_document_docx", WHOLE_PLAN, year, download=True),
-    Row("plan_workbook_xlsx", WHOLE_PLAN, year, download=True, logged=True),
+    # The long exports: GET asks, POST starts the worker's job (its file: job_download).
+    Row("plan_workbook_xlsx", WHOLE_PLAN, year),
+    Row("plan_workbook_xlsx", WHOLE_PLAN_JOB, year, "post"),
     Row("plan_nominations_xlsx", READ, year, download=True, logged=True),
-    Row("nominations_all_years_xlsx", READ, download=True, logged=True),
+    Row("nominations_all_years_xlsx", READ),
+    Row("nominations_all_years_xlsx", READ_JOB, method="post"),
     Row("plan_results", WHOLE_PLAN, year),
-    Row("plan_results_pdf", WHOLE_PLAN, year, download=True),
-    Row("plan_results_xlsx", WHOLE_PLAN, year, download=True),
-    Row("download_log", BTC_ONLY),
-    # --- The inbox and background jobs: each user's own; another's item or job is a 404 ---
+    Row("plan_results_pdf", WHOLE_PLAN, year),
+    Row("plan_results_pdf", WHOLE_PLAN_JOB, year, "post"),
+    Row("plan_results_xlsx", WHOLE_PLAN, year),
+    Row("plan_results_xlsx", WHOLE_PLAN_JOB, year, "post"),
+    # The inbox: each user their own items.
     Row("inbox", READ),
     Row("inbox_mark_read", POST_ONLY),
     Row("inbox_mark_read", REDIRECT, method="post"),
-    Row("inbox_open", OWN_ONLY_REDIRECT, owned_by_unit_own("notice")),
-    Row("mail_preferences", READ),
-    Row("job_detail", REQUESTER_ONLY, owned_by_unit_own("job")),
-    Row("job_status", REQUESTER_ONLY, owned_by_unit_own("job")),
-    Row("job_download", REQUESTER_ONLY, owned_by_unit_own("job"), download=True),
+    Row("inbox_open", expect(404, 404, 404, 302, 404, 404), own_notice),
+    Row("job_detail", REQUESTER_ONLY, own_job),
+    Row("job_status", REQUESTER_ONLY, own_job),
+    Row("job_download", REQUESTER_ONLY, own_job, download=True, logged=True),
+    Row("download_log", BTC_ONLY),
     # The user's own account; the forgotten-password pages are open to anonymous visitors.
     Row("password_change", READ),
     Row("password_change_done", READ),
+    Row("mail_preferences", READ),
     Row("password_reset", OPEN),
     Row("password_reset_done", OPEN),
     Row("password_reset_confirm", OPEN, lambda w: {"uidb64": "MQ", "token": "het-han"}),

@@ -39,12 +39,13 @@ class LegalDocumentAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "organisation", "is_active"]
+    list_display = ["username", "get_full_name", "email", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     list_select_related = ["organisation"]
     fieldsets = BaseUserAdmin.fieldsets + (("Vai trò", {"fields": ["role", "organisation"]}),)
+    # The address the inbox's e-mails go to (README “E-mail”), asked when the account is made.
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        ("Vai trò", {"fields": ["role", "organisation"]}),
+        ("Vai trò", {"fields": ["email", "role", "organisation"]}),
     )
     autocomplete_fields = ["organisation"]
 

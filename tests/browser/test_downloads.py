@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from demo.year import demo_accounts_create
 from tests.factories import class_with_estimate
 from tests.fixture_2021 import course
-from tests.helpers import PASSWORD, browser_login
+from tests.helpers import PASSWORD, browser_login, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,12 @@ def test_lanhdao_downloads_plan_pdf_and_workbook(page, live_server, plan_2021, t
     first = " ".join(reader.pages[0].extract_text().split())
     assert "TỈNH ỦY QUẢNG NGÃI" in first and "KẾ HOẠCH" in first
 
+    # The workbook is built by the worker: its page shows the progress, then the link.
+    page.click("text=Bảng số liệu (Excel)")
+    page.wait_for_url(f"{live_server.url}/jobs/*/")
+    run_worker()
     with page.expect_download(timeout=120_000) as download_info:
-        page.click("text=Bảng số liệu (Excel)")
+        page.locator("#job-result a").click()
     download = download_info.value
     assert download.suggested_filename == "so-lieu-ke-hoach-2021.xlsx"
     xlsx_path = tmp_path / download.suggested_filename

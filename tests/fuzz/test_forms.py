@@ -302,6 +302,19 @@ TARGETS = [
     Target("two_factor_disable", examples=2),
 ]
 
+
+def unit_a_job():
+    """A background job of unit A's account, still queued (its pages read no parameter)."""
+    from inbox.models import Job
+    from training_plan.models import User
+
+    requester = User.objects.get(username="binhson_test")
+    job = Job.objects.filter(requester=requester).first() or Job.objects.create(
+        requester=requester, kind="nominations_all_years", title="Danh sách cử đi học"
+    )
+    return job.pk
+
+
 # Pages without a form or a parameter the view reads: a hostile query string and body are sent
 # to each (GET and POST) and must change nothing. The documents (PDF, DOCX, workbooks) take
 # seconds each to build and read no parameter: tests/training_plan covers them.
@@ -327,9 +340,8 @@ PLAIN_PAGES = {
     "password_reset_done": lambda w: {},
     "password_reset_complete": lambda w: {},
     "two_factor_qr": lambda w: {},
-    "job_detail": lambda w: {"pk": MISSING_PK},
-    "job_status": lambda w: {"pk": MISSING_PK},
-    "job_download": lambda w: {"pk": MISSING_PK},
+    "job_detail": lambda w: {"pk": unit_a_job()},
+    "job_status": lambda w: {"pk": unit_a_job()},
 }
 DOCUMENTS = {
     "plan_document_pdf",
@@ -342,6 +354,7 @@ DOCUMENTS = {
     "plan_results_xlsx",
     "class_learners_pdf",
     "class_learners_xlsx",
+    "job_download",
 }
 SKIPPED = {"login", "logout"}
 

@@ -120,10 +120,24 @@ def systemd_analyze():
         pytest.skip("systemd-analyze không có trên máy này")
 
 
-def test_systemd_unit_verifies(systemd_analyze, tmp_path):
-    result = systemd_verify((DEPLOY / "training-plan.service").read_text(), tmp_path)
+@pytest.mark.parametrize("name", ["training-plan.service", "training-plan-worker.service"])
+def test_systemd_unit_verifies(systemd_analyze, tmp_path, name):
+    result = systemd_verify((DEPLOY / name).read_text(), tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
+
+
+def test_the_worker_unit_runs_the_worker_and_always_restarts():
+    text = (DEPLOY / "training-plan-worker.service").read_text()
+    assert "ExecStart=/srv/training-plan/app/.venv/bin/python manage.py run_worker\n" in text
+    assert "Restart=always\n" in text
+    web = (DEPLOY / "training-plan.service").read_text()
+    for line in [
+        "User=training-plan",
+        "EnvironmentFile=/etc/training-plan/env",
+        "ProtectSystem=strict",
+    ]:
+        assert line in text and line in web
 
 
 def test_systemd_verify_catches_a_broken_unit(systemd_analyze, tmp_path):

@@ -14,7 +14,7 @@ from reports import progress
 from tests import fixture_2021
 from tests.factories import AllocationFactory, NominationFactory, class_with_estimate, learners
 from tests.fixture_2021 import BINH_SON, SON_TINH
-from tests.helpers import client_for, page_text
+from tests.helpers import client_for, download_via_job, page_text
 from tests.training_plan.pdf_helpers import body, pdf_text
 from training_plan.models import Block, Organisation, User
 
@@ -208,12 +208,12 @@ def test_results_page_pdf_and_excel(client, leader_user, without_appendix_classe
     assert "Huyện ủy Bình Sơn" in text and "Lớp K45" in text
     assert "0,9 %" in text
 
-    pdf = pdf_text(body(client.get(reverse("plan_results_pdf", args=[2021]))))
+    pdf = pdf_text(body(download_via_job(client, reverse("plan_results_pdf", args=[2021]))))
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN" in pdf
     assert "Huyện ủy Sơn Tịnh" in pdf and "Lớp K45" in pdf
     assert "605 + theo nhu cầu" in pdf
 
-    response = client.get(reverse("plan_results_xlsx", args=[2021]))
+    response = download_via_job(client, reverse("plan_results_xlsx", args=[2021]))
     workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
     assert workbook.sheetnames == [
         "Theo chương trình",

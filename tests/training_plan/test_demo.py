@@ -97,6 +97,10 @@ def test_demo_year_is_complete_consistent_and_seeded_once(seeded):
 
 
 def test_every_role_sees_a_living_year(client, seeded):
+    # Every demo account has an address on the reserved domain, for the inbox's e-mails.
+    assert {user.email for user in seeded.values()} == {
+        f"{name}@example.org" for name in ["btc", "snv", "lanhdao", "binhson", "sontinh"]
+    }
     for username in ["btc", "snv", "lanhdao", "binhson", "sontinh"]:
         client_for(client, seeded[username])
         # Leadership reads every unit's people too (read-only, identity numbers masked).

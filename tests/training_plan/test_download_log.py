@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.factories import NominationFactory, class_with_estimate
 from tests.fixture_2021 import course_of
 from tests.fixture_2021 import unit as org
-from tests.helpers import client_for
+from tests.helpers import client_for, download_via_job
 from tests.training_plan.pdf_helpers import body
 from training_plan.download_log import download_log_record
 from training_plan.models import DownloadLog
@@ -32,7 +32,7 @@ def test_download_log_records_who_what_and_filter(client, unit_a_user, btc_user,
     client_for(client, unit_a_user).get(reverse("class_learners_xlsx", args=[training_class.pk]))
     client.get(reverse("plan_nominations_xlsx", args=[2021]))
     client.logout()
-    client_for(client, btc_user).get(reverse("plan_workbook_xlsx", args=[2021]))
+    download_via_job(client_for(client, btc_user), reverse("plan_workbook_xlsx", args=[2021]))
     entries = list(DownloadLog.objects.order_by("id"))
     assert [(e.username, e.filename, e.filters) for e in entries] == [
         (

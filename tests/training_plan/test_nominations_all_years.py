@@ -12,13 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from inbox.models import Job
 from quotas.models import Nomination
 from reports import exports
 from reports.lifecycle import plan_copy_to_year
 from tests import fixture_2021
 from tests.factories import NominationFactory
 from tests.fixture_2021 import BINH_SON, SON_TINH, unit
-from tests.helpers import client_for
+from tests.helpers import client_for, download_via_job
 from tests.training_plan.pdf_helpers import body
 from training_plan.models import DownloadLog
 
@@ -48,7 +49,7 @@ def two_years(plan_2021, btc_user):
 
 
 def download(client, user):
-    response = client_for(client, user).get(reverse(URL_NAME))
+    response = download_via_job(client_for(client, user), reverse(URL_NAME))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert "tat-ca-cac-nam" in response["Content-Disposition"]
@@ -125,25 +126,30 @@ def test_the_download_is_logged(client, unit_a_user, btc_user, two_years):
 
 def test_a_user_without_a_unit_or_role_is_refused(client, plan_2021, django_user_model):
     user = django_user_model.objects.create_user(username="khong-vai-tro", password="x" * 12)
-    response = client_for(client, user).get(reverse(URL_NAME))
-    assert response.status_code == 403
+    client_for(client, user)
+    assert client.get(reverse(URL_NAME)).status_code == 403
+    assert client.post(reverse(URL_NAME)).status_code == 403
+    assert not Job.objects.exists()
     assert not DownloadLog.objects.exists()
 
 
 def test_anonymous_is_sent_to_login(client, plan_2021):
-    response = client.get(reverse(URL_NAME))
-    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    for method in (client.get, client.post):
+        response = method(reverse(URL_NAME))
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["btc_user", "unit_a_user"])
 def test_query_count_does_not_grow_with_the_rows(
     request, client, persona, two_years, django_assert_num_queries
 ):
+    """Counted over the whole journey: the button, the worker's run, the download."""
     client_for(client, request.getfixturevalue(persona))
     url = reverse(URL_NAME)
-    client.get(url)  # warm the session
+    download_via_job(client, url)  # warm the session
     with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
+        assert download_via_job(client, url).status_code == 200
     course = fixture_2021.course("II.3.1", two_years[1])
     for index in range(30):
         NominationFactory(
@@ -153,7 +159,7 @@ def test_query_count_does_not_grow_with_the_rows(
             person__full_name=f"Thêm {index}",
         )
     with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get(url)
+        response = download_via_job(client, url)
     _, rows = sheet_rows(openpyxl.load_workbook(io.BytesIO(body(response))))
     assert len(rows) == (38 if persona == "btc_user" else 34)
 

@@ -18,7 +18,7 @@ from reports import exports
 from tests import fixture_2021
 from tests.factories import AllocationFactory, NominationFactory, class_with_estimate, learners
 from tests.fixture_2021 import BINH_SON, SON_TINH
-from tests.helpers import client_for
+from tests.helpers import client_for, download_via_job
 from tests.training_plan.pdf_helpers import body
 from training_plan import xlsx
 
@@ -70,7 +70,9 @@ def plan_data(plan_2021, without_appendix_classes):
 
 
 def download(client, user):
-    response = client_for(client, user).get(reverse("plan_workbook_xlsx", args=[2021]))
+    response = download_via_job(
+        client_for(client, user), reverse("plan_workbook_xlsx", args=[2021])
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
