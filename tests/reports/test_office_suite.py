@@ -16,7 +16,7 @@ from reports import documents, exports
 from tests import fixture_2021
 from tests.factories import learners
 from tests.fixture_2021 import BINH_SON
-from tests.helpers import client_for
+from tests.helpers import client_for, download_via_job
 from tests.training_plan.pdf_helpers import body, pdf_pages, pdf_sizes
 
 pytestmark = [
@@ -149,7 +149,9 @@ def test_class_list_workbook_prints_on_one_page_wide(client, btc_user, plan_2021
 
 
 def test_plan_workbook_prints_in_few_pages(client, btc_user, plan_2021):
-    response = client_for(client, btc_user).get(reverse("plan_workbook_xlsx", args=[2021]))
+    response = download_via_job(
+        client_for(client, btc_user), reverse("plan_workbook_xlsx", args=[2021])
+    )
     printed = to_pdf(body(response), ".xlsx")
     pages = layout_pages(printed)
     assert len(pages) <= 12, len(pages)
