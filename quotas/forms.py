@@ -1,5 +1,7 @@
 """Forms of the quota screens."""
 
+import re
+
 from django import forms
 
 from courses.eligibility import Flag
@@ -70,6 +72,42 @@ class AllocationMoveForm(forms.Form):
         if data.get("from_unit") and data.get("from_unit") == data.get("to_unit"):
             raise forms.ValidationError("Đơn vị nhận phải khác đơn vị điều chuyển.")
         return data
+
+
+GRID_NUMBER = re.compile(r"-?[0-9]{1,12}")
+
+
+def grid_field(line, unit):
+    """The name of a cell of the allocation grid."""
+    return f"c-{line.pk}-{unit.pk}"
+
+
+def parse_allocation_grid(data, lines, units, current):
+    """Read the cells of the allocation grid from a POST.
+
+    Returns (typed, counts, errors): the text typed in each cell posted, keyed (line pk, unit
+    pk); the new count of each cell that parsed, keyed (line, unit); and the message of each
+    cell that did not. A blank cell is 0; a cell not posted keeps its value (`current`).
+    """
+    typed, counts, errors = {}, {}, {}
+    for line in lines:
+        for unit in units:
+            key = (line.pk, unit.pk)
+            if grid_field(line, unit) not in data:
+                continue
+            text = data[grid_field(line, unit)].strip().replace(".", "")
+            typed[key] = data[grid_field(line, unit)][:20]
+            if text == "":
+                text = "0"
+            if not GRID_NUMBER.fullmatch(text):
+                errors[key] = "Số chỉ tiêu phải là số nguyên."
+            elif int(text) < 0:
+                errors[key] = "Số chỉ tiêu không được âm."
+            elif int(text) > MAX_SEATS:
+                errors[key] = SEATS_MESSAGE
+            elif int(text) != current.get(key, 0):
+                counts[(line, unit)] = int(text)
+    return typed, counts, errors
 
 
 def form_errors_text(form):

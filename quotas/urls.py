@@ -16,6 +16,11 @@ urlpatterns = [
         name="allocation_course",
     ),
     path(
+        "plans/<int:year>/courses/<int:pk>/allocations/grid/",
+        views.allocation_grid,
+        name="allocation_grid",
+    ),
+    path(
         "plans/<int:year>/quota-lines/<int:pk>/allocate/",
         views.allocation_set_view,
         name="allocation_set",

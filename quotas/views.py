@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses import eligibility
 from quotas import bulk, import_template, imports, rules, selectors, services
-from quotas.allocations import allocation_move, allocation_set
+from quotas.allocations import GridErrors, allocation_move, allocation_set, allocation_set_grid
 from quotas.forms import (
     AllocationMoveForm,
     AllocationSetForm,
@@ -23,6 +23,8 @@ from quotas.forms import (
     NominationForm,
     ReasonForm,
     form_errors_text,
+    grid_field,
+    parse_allocation_grid,
 )
 from quotas.models import Allocation, Nomination
 from quotas.selectors import (
@@ -93,6 +95,103 @@ def allocation_course(request, year, pk):
             "show_totals": user.has_perm("training_plan.view_every_unit"),
             "history": history,
             "focus_line": request.GET.get("line", ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_grid(request, year, pk):
+    """A course's whole allocation as one table: units down, capped quota lines across, saved
+    at once (all or nothing). Setting a unit's seats to 0 asks first."""
+    course = course_for_year(year, pk)
+    check_perm(request.user, "quotas.change_allocation", course)
+    lines = [line for line in course.quota_lines.all() if line.is_capped]
+    units = list(plan_selectors.units())
+    usages = allocation_usage(lines, user=request.user)
+    current, held = {}, {}
+    for usage in usages:
+        for row in usage.rows:
+            current[(usage.line.pk, row.unit.pk)] = row.allocated
+            held[(usage.line.pk, row.unit.pk)] = row.held
+    typed, cell_errors, line_errors, revoked = {}, {}, {}, []
+    if request.method == "POST":
+        typed, counts, cell_errors = parse_allocation_grid(request.POST, lines, units, current)
+        revoked = [
+            (line, unit, current[(line.pk, unit.pk)])
+            for (line, unit), count in counts.items()
+            if count == 0 and current.get((line.pk, unit.pk))
+        ]
+        back = bool(request.POST.get("back"))  # from the confirmation: the grid as typed
+        if not cell_errors and not back and revoked and not request.POST.get("confirm"):
+            return render(
+                request,
+                "quotas/allocation_grid_confirm.html",
+                {
+                    "course": course,
+                    "plan": course.program.section.plan,
+                    "revoked": revoked,
+                    "posted": [
+                        (name, request.POST[name]) for name in request.POST if name.startswith("c-")
+                    ],
+                },
+            )
+        if cell_errors and not back:  # the other cells are checked too, nothing saved
+            try:
+                allocation_set_grid(actor=request.user, course=course, counts=counts, save=False)
+            except GridErrors as error:
+                cell_errors, line_errors = {**error.cells, **cell_errors}, error.lines
+            except ValidationError:
+                pass
+        elif not back:
+            try:
+                changed = allocation_set_grid(actor=request.user, course=course, counts=counts)
+            except GridErrors as error:
+                cell_errors, line_errors = error.cells, error.lines
+            except ValidationError as error:
+                messages.error(request, f"Chưa lưu được: {error_text(error)}")
+                return redirect("allocation_grid", year=year, pk=pk)
+            else:
+                if changed:
+                    messages.success(request, f"Đã lưu phân bổ chỉ tiêu ({changed} ô thay đổi).")
+                else:
+                    messages.info(request, "Không có ô nào thay đổi.")
+                return redirect("allocation_grid", year=year, pk=pk)
+    by_line = {usage.line.pk: usage for usage in usages}
+    columns = [
+        {"line": line, "usage": by_line[line.pk], "error": line_errors.get(line.pk)}
+        for line in lines
+    ]
+    rows = []
+    for unit in units:
+        cells = []
+        for line in lines:
+            key = (line.pk, unit.pk)
+            cells.append(
+                {
+                    "name": grid_field(line, unit),
+                    "line": line,
+                    "value": typed.get(key, current.get(key, 0)),
+                    "initial": current.get(key, 0),
+                    "held": held.get(key, 0),
+                    "error": cell_errors.get(key),
+                }
+            )
+        rows.append({"unit": unit, "cells": cells})
+    unit_names = {unit.pk: unit.name for unit in units}
+    line_names = {line.pk: line.place for line in lines}
+    summary = [
+        f"{unit_names.get(unit_pk, '—')} · {line_names.get(line_pk, '—')}: {text}"
+        for (line_pk, unit_pk), text in cell_errors.items()
+    ] + list(line_errors.values())
+    return render(
+        request,
+        "quotas/allocation_grid.html",
+        {
+            "course": course,
+            "plan": course.program.section.plan,
+            "columns": columns,
+            "rows": rows,
+            "summary": summary,
         },
     )
 

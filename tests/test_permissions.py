@@ -104,6 +104,10 @@ def line_of(attribute):
     return lambda w: {"year": w.plan.year, "pk": getattr(w, attribute).pk}
 
 
+def course_of(attribute):
+    return lambda w: {"year": w.plan.year, "pk": getattr(w, attribute).course_id}
+
+
 def party_draft_actions():
     """Every action on unit A's Party-block draft: BTC and unit A act on the unit side (submit,
     reserve, withdraw); reviews wait for a submitted file (a message); SNV only reads it."""
@@ -139,6 +143,10 @@ TABLE = [
     Row("allocation_home", REDIRECT),
     Row("allocation_overview", READ, year),
     Row("allocation_course", READ, lambda w: {"year": w.plan.year, "pk": w.quota_line.course_id}),
+    Row("allocation_grid", PARTY_FORM, course_of("quota_line"), label="party"),
+    Row("allocation_grid", STATE_FORM, course_of("state_line"), label="state"),
+    Row("allocation_grid", PARTY_POST, course_of("quota_line"), "post", "party"),
+    Row("allocation_grid", STATE_POST, course_of("state_line"), "post", "state"),
     Row("allocation_set", POST_ONLY, line_of("quota_line")),
     Row("allocation_set", PARTY_POST, line_of("quota_line"), "post", "party"),
     Row("allocation_set", STATE_POST, line_of("state_line"), "post", "state"),

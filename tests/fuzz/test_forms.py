@@ -153,6 +153,18 @@ TARGETS = [
         good={"count": "1"},
     ),
     Target(
+        "allocation_grid",
+        lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk, MISSING_PK]},
+        page=lambda w, kwargs: reverse("allocation_grid", args=[w.plan.year, w.party.pk]),
+        known=("confirm", "back"),
+        examples=12,
+    ),
+    Target(
+        "allocation_grid",
+        lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk]},
+        method="get",
+    ),
+    Target(
         "allocation_course",
         lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk]},
         method="get",
