@@ -5,7 +5,7 @@ import secrets
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +25,7 @@ from quotas.forms import (
     form_errors_text,
     grid_field,
     parse_allocation_grid,
+    person_choice_label,
 )
 from quotas.models import Allocation, Nomination
 from quotas.selectors import (
@@ -389,23 +390,38 @@ def nomination_create(request):
     plan = _plan(request, plans)
     courses = selectors.plan_courses(plan)
     people = people_for_user(user).order_by("sort_key", "id")
-    units, unit = None, None
+    units, unit = None, user.organisation if user.organisation_id else None
+    unit_fixed = None
+    person_pk = parse_id(request.POST.get("person") or request.GET.get("person") or "")
     if user.has_perm("training_plan.view_every_unit"):
-        # BTC first picks a unit, then one of its people (a province has tens of thousands).
+        # BTC finds the person among every unit's (the picker shows each one's unit), or only
+        # among one unit's when the page is opened for it (?unit=).
         units = plan_selectors.units()
         unit_code = request.GET.get("unit") or request.POST.get("unit") or ""
         # A unit's code is a slug; anything else names no unit (PostgreSQL refuses a NUL in a
         # query: a 500).
         unit = units.filter(code=unit_code).first() if slug_re.fullmatch(unit_code) else None
-        person_pk = parse_id(request.GET.get("person", ""))
-        if unit is None and person_pk is not None:
+        unit_fixed = unit
+        if unit is not None:
+            people = people.filter(organisation=unit)
+        elif person_pk is not None:
             chosen = people.filter(pk=person_pk).first()
             unit = chosen.organisation if chosen else None
-        people = people.filter(organisation=unit) if unit else people.none()
     initial = {}
     if request.GET.get("person"):
         initial["person"] = request.GET["person"]
-    form = NominationForm(request.POST or None, people=people, courses=courses, initial=initial)
+    lines = [line for course in courses for line in course.quota_lines.all()]
+    picker_url = reverse("nomination_people") + f"?year={plan.year}"
+    if unit_fixed is not None:
+        picker_url += f"&unit={unit_fixed.code}"
+    form = NominationForm(
+        request.POST or None,
+        people=people,
+        courses=courses,
+        initial=initial,
+        picker_url=picker_url,
+        seats=selectors.unit_seats(lines, [unit.pk])[unit.pk] if unit else None,
+    )
     report = None
     if request.method == "POST" and form.is_valid():
         course, line = form.cleaned_data["target"]
@@ -443,9 +459,49 @@ def nomination_create(request):
             "plans": plans,
             "units": units,
             "unit": unit,
+            "unit_fixed": unit_fixed,
             "report": report,
             "rules_by_course": _rules_by_course(courses, plan),
         },
+    )
+
+
+@require_GET
+@require_perm("quotas.add_nomination")
+def nomination_people(request):
+    """The nomination form's person picker: people the user may nominate whose name holds every
+    word typed (diacritics ignored), with unit, date of birth, position and what their unit has
+    left on each quota line of the year. A unit finds only its own people."""
+    user = request.user
+    plans = plan_selectors.plan_list()
+    plan = plans.filter(year=parse_id(request.GET.get("year", "")) or 0).first() or plans.first()
+    people = people_for_user(user)
+    unit_code = request.GET.get("unit", "")
+    if unit_code and slug_re.fullmatch(unit_code):
+        people = people.filter(organisation__code=unit_code)
+    found = selectors.picker_people(people, request.GET.get("q", "")[:100])
+    lines = []
+    if plan is not None and found:
+        lines = [
+            line for course in selectors.plan_courses(plan) for line in course.quota_lines.all()
+        ]
+    seats = selectors.unit_seats(lines, {person.organisation_id for person in found})
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": person.pk,
+                    "label": person_choice_label(person),
+                    "name": person.full_name,
+                    "unit": person.organisation.name,
+                    "birth": f"{person.date_of_birth:%d/%m/%Y}",
+                    "position": person.position,
+                    "seats": seats.get(person.organisation_id, {}),
+                }
+                for person in found
+            ],
+            "more": len(found) == selectors.PICKER_LIMIT,
+        }
     )
 
 

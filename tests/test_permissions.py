@@ -156,6 +156,7 @@ TABLE = [
     # --- Nominations ---
     Row("nomination_list", READ),
     Row("nomination_create", NOMINATOR),
+    Row("nomination_people", NOMINATOR),
     Row("nomination_import", NOMINATOR),
     Row("nomination_import_template", NOMINATOR, download=True),
     Row("nomination_import_confirm", POST_ONLY),

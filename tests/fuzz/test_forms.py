@@ -180,6 +180,7 @@ TARGETS = [
         examples=16,
     ),
     Target("nomination_create", method="get", known=("unit", "person", "year")),
+    Target("nomination_people", method="get", known=("q", "unit", "year"), examples=8),
     Target(
         "nomination_edit",
         lambda w: {"pk": [n.pk for n in w.nominations] + [MISSING_PK]},
