@@ -200,7 +200,10 @@ def class_results(request, pk):
                 training_class=training_class, results=form.results(), actor=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            if hasattr(error, "error_dict"):
+                form.add_row_errors(error)
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, f"Đã ghi kết quả học tập ({changed} học viên thay đổi).")
             return redirect("class_detail", pk=pk)
