@@ -216,6 +216,19 @@ def allocation_set_view(request, year, pk):
     if not form.is_valid():
         return _refused(request, line, form_errors_text(form))
     unit, count = form.cleaned_data["unit"], form.cleaned_data["count"]
+    current = Allocation.objects.filter(quota_line=line, unit=unit).first()
+    if count == 0 and current is not None and not request.POST.get("confirm"):
+        # Revoking all of a unit's seats: say so first (issue 13, item 9).
+        return render(
+            request,
+            "quotas/allocation_set_confirm.html",
+            {
+                "line": line,
+                "unit": unit,
+                "current": current,
+                "plan": line.course.program.section.plan,
+            },
+        )
     try:
         allocation = allocation_set(actor=request.user, quota_line=line, unit=unit, count=count)
     except ValidationError as error:

@@ -210,9 +210,10 @@ TABLE = [
     Row("class_enrol", POST_ONLY, pk("training_class")),
     Row("class_enrol", STATE_POST, pk("training_class"), "post", "state"),
     Row("class_enrol", PARTY_POST, pk("party_class"), "post", "party"),
+    # GET: the confirmation page, saying what will change.
     Row(
         "class_unenrol",
-        POST_ONLY,
+        STATE_FORM,
         lambda w: {"pk": w.training_class.pk, "nomination_pk": w.learner.pk},
     ),
     Row(
@@ -248,7 +249,8 @@ TABLE = [
     Row("budget_line_create", PARTY_FORM, pk("party_class"), label="party"),
     Row("budget_line_edit", STATE_FORM, pk("budget_line"), label="state"),
     Row("budget_line_edit", PARTY_FORM, pk("party_line"), label="party"),
-    Row("budget_line_delete", POST_ONLY, pk("budget_line")),
+    Row("budget_line_delete", STATE_FORM, pk("budget_line"), label="state"),
+    Row("budget_line_delete", PARTY_FORM, pk("party_line"), label="party"),
     Row("budget_line_delete", STATE_POST, pk("budget_line"), "post", "state"),
     Row("budget_line_delete", PARTY_POST, pk("party_line"), "post", "party"),
     # --- Documents and workbooks: the whole plan for BTC, SNV, leadership; a unit its lists ---

@@ -234,6 +234,15 @@ TARGETS = [
         },
         examples=6,
     ),
+    Target(
+        "class_unenrol",
+        lambda w: {
+            "pk": [c.pk for c in w.classes.values()],
+            "nomination_pk": [n.pk for n in w.learners.values()] + [MISSING_PK],
+        },
+        method="get",
+        examples=4,
+    ),
     Target("class_results", classes),
     Target("class_cancel", classes, known=names(CancelClassForm), examples=4),
     # Budget
@@ -271,6 +280,12 @@ TARGETS = [
         "budget_line_delete",
         lambda w: {"pk": [line.pk for line in w.lines.values()] + [MISSING_PK]},
         page=line_class_page,
+        examples=4,
+    ),
+    Target(
+        "budget_line_delete",
+        lambda w: {"pk": [line.pk for line in w.lines.values()] + [MISSING_PK]},
+        method="get",
         examples=4,
     ),
     # The plan's life cycle
