@@ -5,8 +5,9 @@ layer that sees courses, nominations and budget lines together."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from budget import selectors as budget_selectors
 from budget.forms import BudgetLineForm
@@ -21,6 +22,7 @@ from courses.models import TrainingClass
 from courses.selectors import manageable_courses
 from quotas import classes as class_services
 from quotas import selectors as quota_selectors
+from quotas.models import Nomination
 from training_plan.access import require_perm
 from training_plan.models import Block
 from training_plan.pagination import DeferredJoinPaginator
@@ -166,9 +168,35 @@ def class_enrol(request, pk):
     return redirect("class_detail", pk=pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def class_unenrol(request, pk, nomination_pk):
+    """GET: what taking the learner out changes, with the button that does it (POST)."""
     training_class = budget_selectors.training_class_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        learner = (
+            quota_selectors.class_learners(training_class, request.user)
+            .filter(pk=nomination_pk, status=Nomination.Status.ENROLLED)
+            .first()
+        )
+        if learner is None:
+            raise Http404("Học viên không thuộc lớp này hoặc đã có kết quả.")
+        return render(
+            request,
+            "budget/confirm.html",
+            {
+                "plan": training_class.course.program.section.plan,
+                "training_class": training_class,
+                "title": f"Rút {learner.person.full_name} khỏi lớp",
+                "changes": [
+                    f"{learner.person.full_name} ({learner.unit.name}) không còn là học viên "
+                    f"của lớp “{training_class.name}”.",
+                    "Hồ sơ cử đi học trở về trạng thái “Đã duyệt” và vẫn giữ chỗ của đơn vị; "
+                    "có thể xếp vào lớp khác.",
+                ],
+                "action": request.path,
+                "confirm_label": "Rút khỏi lớp",
+            },
+        )
     try:
         nomination = class_services.class_unenrol(
             training_class=training_class, nomination_id=nomination_pk, actor=request.user
@@ -200,7 +228,10 @@ def class_results(request, pk):
                 training_class=training_class, results=form.results(), actor=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            if hasattr(error, "error_dict"):
+                form.add_row_errors(error)
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, f"Đã ghi kết quả học tập ({changed} học viên thay đổi).")
             return redirect("class_detail", pk=pk)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from budget import notices, selectors, services
 from budget.forms import BudgetLineForm, CostNormForm
@@ -201,9 +201,30 @@ def budget_line_edit(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def budget_line_delete(request, pk):
+    """GET: what deleting the line changes, with the button that does it (POST)."""
     line = selectors.budget_line_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        training_class = line.training_class
+        before = sum(item.amount for item in training_class.budget_lines.all())
+        return render(
+            request,
+            "budget/confirm.html",
+            {
+                "plan": training_class.course.program.section.plan,
+                "training_class": training_class,
+                "title": f"Xóa khoản “{line.description}”",
+                "changes": [
+                    f"Khoản “{line.description}” ({format_money(line.amount)}) bị xóa khỏi dự "
+                    f"toán của lớp “{training_class.name}”.",
+                    f"Dự toán của lớp giảm từ {format_money(before)} xuống "
+                    f"{format_money(before - line.amount)}.",
+                ],
+                "action": request.path,
+                "confirm_label": "Xóa khoản này",
+            },
+        )
     try:
         services.budget_line_delete(line=line, actor=request.user)
     except ValidationError as error:

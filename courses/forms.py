@@ -151,7 +151,7 @@ class ClassResultsForm(forms.Form):
                 initial=current,
                 widget=forms.Select(
                     attrs={
-                        "class": "form-select form-select-sm",
+                        "class": "form-select form-select-sm result-cell result-choice",
                         "aria-label": f"Kết quả của {learner.person.full_name}",
                     }
                 ),
@@ -163,9 +163,40 @@ class ClassResultsForm(forms.Form):
                 initial=learner.result_reason,
                 widget=forms.TextInput(
                     attrs={
-                        "class": "form-control form-control-sm",
+                        "class": "form-control form-control-sm result-cell",
                         "aria-label": f"Lý do không hoàn thành của {learner.person.full_name}",
                     }
+                ),
+            )
+
+            name = learner.person.full_name
+            self.fields[f"certificate_number_{learner.pk}"] = forms.CharField(
+                label=f"Số chứng chỉ của {name}",
+                required=False,
+                max_length=50,
+                initial=learner.certificate_number,
+                error_messages={"max_length": "Số chứng chỉ không quá 50 ký tự."},
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm result-cell",
+                        "aria-label": f"Số chứng chỉ của {name}",
+                    }
+                ),
+            )
+            self.fields[f"certificate_date_{learner.pk}"] = forms.DateField(
+                label=f"Ngày cấp chứng chỉ của {name}",
+                required=False,
+                input_formats=["%d/%m/%Y"],
+                initial=learner.certificate_date,
+                error_messages={"invalid": "Ngày cấp phải theo dạng dd/mm/yyyy và có thật."},
+                widget=forms.DateInput(
+                    format="%d/%m/%Y",
+                    attrs={
+                        "class": "form-control form-control-sm result-cell",
+                        "placeholder": "dd/mm/yyyy",
+                        "inputmode": "numeric",
+                        "aria-label": f"Ngày cấp chứng chỉ của {name}",
+                    },
                 ),
             )
 
@@ -176,17 +207,39 @@ class ClassResultsForm(forms.Form):
             reason = (data.get(f"reason_{learner.pk}") or "").strip()
             if result == "not_completed" and not reason:
                 self.add_error(f"reason_{learner.pk}", "Cần ghi lý do không hoàn thành.")
+            number = data.get(f"certificate_number_{learner.pk}")
+            if (number or data.get(f"certificate_date_{learner.pk}")) and result != "completed":
+                self.add_error(
+                    f"certificate_number_{learner.pk}",
+                    "Chỉ ghi chứng chỉ cho học viên hoàn thành khóa học.",
+                )
         return data
 
+    def add_row_errors(self, error):
+        """A refusal of the service (messages per nomination id) shown beside each row."""
+        for pk, messages in error.message_dict.items():
+            self.add_error(f"result_{pk}", messages)
+
     def rows(self):
-        for learner in self.learners:
-            yield learner, self[f"result_{learner.pk}"], self[f"reason_{learner.pk}"]
+        for number, learner in enumerate(self.learners, 1):
+            fields = [
+                self[f"{name}_{learner.pk}"]
+                for name in ("result", "reason", "certificate_number", "certificate_date")
+            ]
+            errors = [error for field in fields for error in field.errors]
+            yield {"number": number, "learner": learner, "fields": fields, "errors": errors}
+
+    def error_rows(self):
+        """The rows with an error, for the summary at the top of the page."""
+        return [row for row in self.rows() if row["errors"]]
 
     def results(self):
         return {
             learner.pk: (
                 self.cleaned_data.get(f"result_{learner.pk}") or "",
                 self.cleaned_data.get(f"reason_{learner.pk}") or "",
+                self.cleaned_data.get(f"certificate_number_{learner.pk}") or "",
+                self.cleaned_data.get(f"certificate_date_{learner.pk}"),
             )
             for learner in self.learners
         }

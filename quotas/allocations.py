@@ -3,7 +3,7 @@ once per transaction; every count is made inside the lock."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from quotas import notices
 from quotas.models import MAX_SEATS, SEATS_MESSAGE, Allocation, Nomination, QuotaLine
@@ -46,6 +46,13 @@ def unit_held_seats(quota_line, unit):
     return seat_holding_nominations().filter(quota_line=quota_line, unit=unit).count()
 
 
+def _below_held_message(unit, count, held):
+    return (
+        f"Không thể giảm phân bổ của {unit.name} xuống {count}: đơn vị đang có {held} "
+        "hồ sơ giữ chỗ trên dòng chỉ tiêu này."
+    )
+
+
 def _save_allocation(allocation, count, actor):
     allocation._history_user = actor
     if count == 0:
@@ -79,10 +86,7 @@ def allocation_set(*, actor, quota_line: QuotaLine, unit: Organisation, count: i
             return allocation if allocation.pk else None
         held = unit_held_seats(quota_line, unit)
         if count < held:
-            raise ValidationError(
-                f"Không thể giảm phân bổ của {unit.name} xuống {count}: đơn vị đang có {held} "
-                "hồ sơ giữ chỗ trên dòng chỉ tiêu này."
-            )
+            raise ValidationError(_below_held_message(unit, count, held))
         others = line_allocated_total(quota_line, exclude_unit=unit)
         if others + count > quota_line.planned_count:
             room = max(quota_line.planned_count - others, 0)
@@ -138,6 +142,86 @@ def allocation_move(
         target = _save_allocation(target, target.count + count, actor)
     _promote_reserves(quota_line=quota_line, unit=to_unit, actor=actor, seats=count)
     return source, target
+
+
+class GridErrors(ValidationError):
+    """Refusal of a grid: `cells` maps (line pk, unit pk) to its message, `lines` line pk to
+    the message of an overbooked line; nothing was saved."""
+
+    def __init__(self, cells, lines):
+        self.cells, self.lines = cells, lines
+        super().__init__([*cells.values(), *lines.values()])
+
+
+def allocation_set_grid(*, actor, course, counts, save=True):
+    """Set many allocations of one course's capped lines at once, all or nothing.
+
+    `counts` maps (quota line, unit) to the new seat count (0 removes the allocation). Every
+    line is locked (in pk order) and checked as allocation_set checks one cell: no unit below
+    the seats its nominations hold, no line past its planned count, with the new values of all
+    its units. Refused with GridErrors (per cell and per line), changing nothing. Returns the
+    number of allocations changed; new seats go to each unit's reserve list afterwards.
+    With save=False only checks (the grid's other cells while some cell is not a number).
+    """
+    lines = {line.pk: line for line, _unit in counts}
+    for line in lines.values():
+        if line.course_id != course.pk:
+            raise ValidationError("Dòng chỉ tiêu không thuộc khóa này.")
+        _check_allocator(actor, line)
+        _check_line(line)
+    for (_line, unit), count in counts.items():
+        _check_unit(unit)
+        if count is None or count < 0:
+            raise ValidationError("Số chỉ tiêu phân bổ phải là số nguyên không âm.")
+        if count > MAX_SEATS:
+            raise ValidationError(SEATS_MESSAGE)
+    cell_errors, line_errors, grown = {}, {}, []
+    with transaction.atomic():
+        for pk in sorted(lines):
+            lock(key_for(lines[pk]))
+        current = {
+            (a.quota_line_id, a.unit_id): a
+            for a in Allocation.objects.filter(quota_line_id__in=lines)
+        }
+        held = {
+            (item["quota_line_id"], item["unit_id"]): item["n"]
+            for item in seat_holding_nominations()
+            .filter(quota_line_id__in=lines)
+            .values("quota_line_id", "unit_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+        totals = {pk: 0 for pk in lines}
+        for (line_id, _unit_id), allocation in current.items():
+            totals[line_id] += allocation.count
+        changes = []
+        for (line, unit), count in counts.items():
+            key = (line.pk, unit.pk)
+            allocation = current.get(key) or Allocation(quota_line=line, unit=unit, count=0)
+            if allocation.count == count:
+                continue
+            if count < held.get(key, 0):
+                cell_errors[key] = _below_held_message(unit, count, held[key])
+            totals[line.pk] += count - allocation.count
+            changes.append((allocation, count))
+        for pk, total in totals.items():
+            line = lines[pk]
+            if total > line.planned_count:
+                line_errors[pk] = (
+                    f"Vượt chỉ tiêu: {line.place} có {line.planned_count}, tổng phân bổ "
+                    f"đã nhập là {total} (thừa {total - line.planned_count})."
+                )
+        if cell_errors or line_errors:
+            raise GridErrors(cell_errors, line_errors)
+        if not save:
+            return 0
+        for allocation, count in changes:
+            if count > allocation.count:
+                grown.append((allocation.quota_line, allocation.unit, count - allocation.count))
+            _save_allocation(allocation, count, actor)
+    for line, unit, seats in grown:
+        _promote_reserves(quota_line=line, unit=unit, actor=actor, seats=seats)
+    return len(changes)
 
 
 def _promote_reserves(*, quota_line, unit, actor, seats):

@@ -292,9 +292,12 @@ def class_unenrol(*, training_class: TrainingClass, nomination_id: int, actor) -
 
 @transaction.atomic
 def class_record_results(*, training_class: TrainingClass, results: dict, actor) -> int:
-    """Record results: {nomination id: (result, reason)} with result "completed",
-    "not_completed" or "" (no result yet). A learner who did not complete needs a reason.
-    Returns how many learners changed."""
+    """Record results of a whole class at once, all or nothing: {nomination id: (result,
+    reason)} or (result, reason, certificate number, certificate date), with result
+    "completed", "not_completed" or "" (no result yet). A learner who did not complete needs a
+    reason; a certificate belongs to a learner who completed, dated from the class's start to
+    today. Refused with every row's problems (a ValidationError whose `error_dict` maps the
+    nomination id to its messages), changing nothing. Returns how many learners changed."""
     _require_manager(actor, training_class)
     current = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
     if current.status not in RESULT_STATUSES:
@@ -309,26 +312,43 @@ def class_record_results(*, training_class: TrainingClass, results: dict, actor)
     }
     if len(learners) != len(results):
         raise ValidationError("Có học viên không thuộc lớp này; vui lòng tải lại trang.")
-    problems = []
-    for pk, (result, reason) in results.items():
+    rows, problems = {}, {}
+    today = datetime.date.today()
+    for pk, value in results.items():
+        result, reason, number, date = (*value, "", None)[:4] if len(value) == 2 else value
+        reason = (reason or "").strip() if result == "not_completed" else ""
+        number = clean_text(number or "").strip()
+        rows[pk] = (result, reason, number, date)
+        name = learners[pk].person.full_name
+        mine = problems.setdefault(pk, [])
         if result not in RESULT_CHOICES:
-            problems.append(f"{learners[pk].person.full_name}: kết quả không hợp lệ.")
-        elif result == "not_completed" and not (reason or "").strip():
-            problems.append(
-                f"{learners[pk].person.full_name}: cần ghi lý do không hoàn thành khóa học."
+            mine.append(f"{name}: kết quả không hợp lệ.")
+        elif result == "not_completed" and not reason:
+            mine.append(f"{name}: cần ghi lý do không hoàn thành khóa học.")
+        if (number or date) and result != "completed":
+            mine.append(f"{name}: chỉ ghi chứng chỉ cho học viên hoàn thành khóa học.")
+        if len(number) > 50:
+            mine.append(f"{name}: số chứng chỉ không quá 50 ký tự.")
+        if date and not (current.start_date <= date <= today):
+            mine.append(
+                f"{name}: ngày cấp chứng chỉ phải từ ngày khai giảng "
+                f"({current.start_date:%d/%m/%Y}) đến hôm nay."
             )
+    problems = {pk: messages for pk, messages in problems.items() if messages}
     if problems:
         raise ValidationError(problems)
     changed = 0
-    for pk, (result, reason) in results.items():
+    for pk, (result, reason, number, date) in rows.items():
         nomination = learners[pk]
         to_status = RESULT_CHOICES[result]
-        reason = (reason or "").strip() if result == "not_completed" else ""
-        if nomination.status == to_status and nomination.result_reason == reason:
+        fields = {"result_reason": reason, "certificate_number": number, "certificate_date": date}
+        differ = [name for name, value in fields.items() if getattr(nomination, name) != value]
+        if nomination.status == to_status and not differ:
             continue
-        if nomination.result_reason != reason:
-            nomination.result_reason = reason
-            nomination.save(update_fields=["result_reason", "updated_at"])
+        if differ:
+            for name in differ:
+                setattr(nomination, name, fields[name])
+            nomination.save(update_fields=[*differ, "updated_at"])
         if nomination.status != to_status:
             nomination_set_status(
                 nomination=nomination, to_status=to_status, actor=actor, reason=reason

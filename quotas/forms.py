@@ -1,5 +1,7 @@
 """Forms of the quota screens."""
 
+import re
+
 from django import forms
 
 from courses.eligibility import Flag
@@ -7,7 +9,8 @@ from courses.models import Course, Program
 from quotas.models import MAX_SEATS, SEATS_MESSAGE, Nomination
 from training_plan.models import Organisation
 from training_plan.selectors import units
-from training_plan.widgets import QuickSelect
+from training_plan.web import parse_id
+from training_plan.widgets import QuickSelect, SearchPicker
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
 # The allocation page renders these forms' inputs inline in its tables (one small form per row);
@@ -72,6 +75,42 @@ class AllocationMoveForm(forms.Form):
         return data
 
 
+GRID_NUMBER = re.compile(r"-?[0-9]{1,12}")
+
+
+def grid_field(line, unit):
+    """The name of a cell of the allocation grid."""
+    return f"c-{line.pk}-{unit.pk}"
+
+
+def parse_allocation_grid(data, lines, units, current):
+    """Read the cells of the allocation grid from a POST.
+
+    Returns (typed, counts, errors): the text typed in each cell posted, keyed (line pk, unit
+    pk); the new count of each cell that parsed, keyed (line, unit); and the message of each
+    cell that did not. A blank cell is 0; a cell not posted keeps its value (`current`).
+    """
+    typed, counts, errors = {}, {}, {}
+    for line in lines:
+        for unit in units:
+            key = (line.pk, unit.pk)
+            if grid_field(line, unit) not in data:
+                continue
+            text = data[grid_field(line, unit)].strip().replace(".", "")
+            typed[key] = data[grid_field(line, unit)][:20]
+            if text == "":
+                text = "0"
+            if not GRID_NUMBER.fullmatch(text):
+                errors[key] = "Số chỉ tiêu phải là số nguyên."
+            elif int(text) < 0:
+                errors[key] = "Số chỉ tiêu không được âm."
+            elif int(text) > MAX_SEATS:
+                errors[key] = SEATS_MESSAGE
+            elif int(text) != current.get(key, 0):
+                counts[(line, unit)] = int(text)
+    return typed, counts, errors
+
+
 def form_errors_text(form):
     """All errors of a form as one Vietnamese sentence for a message."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
@@ -82,8 +121,11 @@ def form_errors_text(form):
 # ---------------------------------------------------------------------------------------------
 
 
-def _line_choice_label(line):
+def _line_choice_label(line, seats=None):
+    """The choice of a quota line; with `seats` (what the nominating unit has left, from
+    selectors.unit_seats) instead of the line's province-wide count."""
     count = f"{line.planned_count} chỉ tiêu" if line.is_capped else "theo nhu cầu"
+    count = (seats or {}).get(f"line-{line.pk}", count)
     mode = f", {line.get_study_mode_display().lower()}" if line.study_mode else ""
     return (
         f"{line.course.code}-{line.position} {line.course.name} — "
@@ -91,7 +133,7 @@ def _line_choice_label(line):
     )
 
 
-def target_choices(courses):
+def target_choices(courses, seats=None):
     """Grouped choices: one per quota line, or one per course without lines."""
     groups, current, items, label = [], None, [], ""
     for course in courses:
@@ -102,7 +144,7 @@ def target_choices(courses):
             label = f"{course.program.number}. {course.program.name}"
         lines = list(course.quota_lines.all())
         if lines:
-            items += [(f"line-{line.pk}", _line_choice_label(line)) for line in lines]
+            items += [(f"line-{line.pk}", _line_choice_label(line, seats)) for line in lines]
         else:
             items.append(
                 (
@@ -128,12 +170,18 @@ def resolve_target(value, courses):
     raise forms.ValidationError("Hãy chọn một khóa (và dòng chỉ tiêu) trong danh sách.")
 
 
+def person_choice_label(person):
+    """“Nguyễn Văn Thành — sinh 05/03/1985 — Phó Chánh Văn phòng — Huyện ủy Bình Sơn”"""
+    parts = [person.full_name, f"sinh {person.date_of_birth:%d/%m/%Y}"]
+    if person.position:
+        parts.append(person.position)
+    parts.append(person.organisation.short_name or person.organisation.name)
+    return " — ".join(parts)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person):
-        parts = [person.full_name, f"sinh {person.date_of_birth:%d/%m/%Y}"]
-        if person.position:
-            parts.append(person.position)
-        return " — ".join(parts)
+        return person_choice_label(person)
 
 
 MONTHS_HELP = (
@@ -159,11 +207,24 @@ class NominationForm(forms.Form):
         label="Ghi chú", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, people, courses, **kwargs):
+    def __init__(self, *args, people, courses, picker_url="", seats=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.courses = courses
-        self.fields["person"].queryset = people
-        self.fields["target"].choices = [("", "— Chọn khóa —"), *target_choices(courses)]
+        field = self.fields["person"]
+        field.queryset = people
+        field.widget = SearchPicker(
+            url=picker_url,
+            placeholder="Gõ một phần họ tên, không cần dấu: nguyen van th",
+            label_for=lambda pk: self._person_label(people, pk),
+        )
+        field.help_text = "Kết quả hiện đơn vị, ngày sinh và chức vụ để phân biệt người trùng tên."
+        self.fields["target"].choices = [("", "— Chọn khóa —"), *target_choices(courses, seats)]
+
+    @staticmethod
+    def _person_label(people, pk):
+        pk = parse_id(str(pk))
+        person = people.filter(pk=pk).first() if pk is not None else None
+        return person_choice_label(person) if person else ""
 
     def clean_target(self):
         return resolve_target(self.cleaned_data["target"], self.courses)

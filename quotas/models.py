@@ -204,6 +204,8 @@ class Nomination(models.Model):
     )
     override_reason = models.TextField("lý do chấp nhận cảnh báo", blank=True)
     result_reason = models.TextField("lý do không hoàn thành", blank=True)
+    certificate_number = models.CharField("số chứng chỉ, văn bằng", max_length=50, blank=True)
+    certificate_date = models.DateField("ngày cấp chứng chỉ", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -430,3 +430,59 @@ def course_for_year(year, pk):
     if course is None:
         raise Http404("Không có khóa này trong kế hoạch.")
     return course
+
+
+# ---------------------------------------------------------------------------------------------
+# The nomination form's person picker.
+# ---------------------------------------------------------------------------------------------
+
+PICKER_LIMIT = 20
+
+
+def seats_text(line, allocated, held):
+    """What a unit has left on a quota line, as the line's choice says it."""
+    if not line.is_capped:
+        return "theo nhu cầu đăng ký"
+    if allocated is None:
+        return "đơn vị chưa được phân bổ chỉ tiêu"
+    return f"đơn vị còn {max(allocated - held, 0)}/{allocated} chỉ tiêu"
+
+
+def unit_seats(lines, unit_ids):
+    """{unit id: {"line-<pk>": text}} of the seats each unit has left on each line. Two queries."""
+    ids = [line.pk for line in lines if line.is_capped]
+    allocated = {
+        (a["unit_id"], a["quota_line_id"]): a["count"]
+        for a in Allocation.objects.filter(quota_line_id__in=ids, unit_id__in=unit_ids).values(
+            "unit_id", "quota_line_id", "count"
+        )
+    }
+    held = {
+        (h["unit_id"], h["quota_line_id"]): h["n"]
+        for h in seat_holding_nominations()
+        .filter(quota_line_id__in=ids, unit_id__in=unit_ids)
+        .values("unit_id", "quota_line_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return {
+        unit_id: {
+            f"line-{line.pk}": seats_text(
+                line, allocated.get((unit_id, line.pk)), held.get((unit_id, line.pk), 0)
+            )
+            for line in lines
+        }
+        for unit_id in unit_ids
+    }
+
+
+def picker_people(people, query, *, unit=None):
+    """People of the picker: every word of the query in the name (diacritics ignored), at most
+    PICKER_LIMIT, in Vietnamese name order."""
+    from training_plan.selectors import people_matching
+
+    if not normalise_search(query).split():
+        return []
+    if unit is not None:
+        people = people.filter(organisation=unit)
+    return list(people_matching(people, query).order_by("sort_key", "id")[:PICKER_LIMIT])

@@ -16,6 +16,11 @@ urlpatterns = [
         name="allocation_course",
     ),
     path(
+        "plans/<int:year>/courses/<int:pk>/allocations/grid/",
+        views.allocation_grid,
+        name="allocation_grid",
+    ),
+    path(
         "plans/<int:year>/quota-lines/<int:pk>/allocate/",
         views.allocation_set_view,
         name="allocation_set",
@@ -28,6 +33,7 @@ urlpatterns = [
     # Nominations
     path("nominations/", views.nomination_list, name="nomination_list"),
     path("nominations/new/", views.nomination_create, name="nomination_create"),
+    path("nominations/people/", views.nomination_people, name="nomination_people"),
     path("nominations/bulk/", views.nomination_bulk, name="nomination_bulk"),
     path("nominations/import/", views.nomination_import, name="nomination_import"),
     path(

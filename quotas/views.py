@@ -5,7 +5,7 @@ import secrets
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses import eligibility
 from quotas import bulk, import_template, imports, rules, selectors, services
-from quotas.allocations import allocation_move, allocation_set
+from quotas.allocations import GridErrors, allocation_move, allocation_set, allocation_set_grid
 from quotas.forms import (
     AllocationMoveForm,
     AllocationSetForm,
@@ -23,6 +23,9 @@ from quotas.forms import (
     NominationForm,
     ReasonForm,
     form_errors_text,
+    grid_field,
+    parse_allocation_grid,
+    person_choice_label,
 )
 from quotas.models import Allocation, Nomination
 from quotas.selectors import (
@@ -97,6 +100,103 @@ def allocation_course(request, year, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def allocation_grid(request, year, pk):
+    """A course's whole allocation as one table: units down, capped quota lines across, saved
+    at once (all or nothing). Setting a unit's seats to 0 asks first."""
+    course = course_for_year(year, pk)
+    check_perm(request.user, "quotas.change_allocation", course)
+    lines = [line for line in course.quota_lines.all() if line.is_capped]
+    units = list(plan_selectors.units())
+    usages = allocation_usage(lines, user=request.user)
+    current, held = {}, {}
+    for usage in usages:
+        for row in usage.rows:
+            current[(usage.line.pk, row.unit.pk)] = row.allocated
+            held[(usage.line.pk, row.unit.pk)] = row.held
+    typed, cell_errors, line_errors, revoked = {}, {}, {}, []
+    if request.method == "POST":
+        typed, counts, cell_errors = parse_allocation_grid(request.POST, lines, units, current)
+        revoked = [
+            (line, unit, current[(line.pk, unit.pk)])
+            for (line, unit), count in counts.items()
+            if count == 0 and current.get((line.pk, unit.pk))
+        ]
+        back = bool(request.POST.get("back"))  # from the confirmation: the grid as typed
+        if not cell_errors and not back and revoked and not request.POST.get("confirm"):
+            return render(
+                request,
+                "quotas/allocation_grid_confirm.html",
+                {
+                    "course": course,
+                    "plan": course.program.section.plan,
+                    "revoked": revoked,
+                    "posted": [
+                        (name, request.POST[name]) for name in request.POST if name.startswith("c-")
+                    ],
+                },
+            )
+        if cell_errors and not back:  # the other cells are checked too, nothing saved
+            try:
+                allocation_set_grid(actor=request.user, course=course, counts=counts, save=False)
+            except GridErrors as error:
+                cell_errors, line_errors = {**error.cells, **cell_errors}, error.lines
+            except ValidationError:
+                pass
+        elif not back:
+            try:
+                changed = allocation_set_grid(actor=request.user, course=course, counts=counts)
+            except GridErrors as error:
+                cell_errors, line_errors = error.cells, error.lines
+            except ValidationError as error:
+                messages.error(request, f"Chưa lưu được: {error_text(error)}")
+                return redirect("allocation_grid", year=year, pk=pk)
+            else:
+                if changed:
+                    messages.success(request, f"Đã lưu phân bổ chỉ tiêu ({changed} ô thay đổi).")
+                else:
+                    messages.info(request, "Không có ô nào thay đổi.")
+                return redirect("allocation_grid", year=year, pk=pk)
+    by_line = {usage.line.pk: usage for usage in usages}
+    columns = [
+        {"line": line, "usage": by_line[line.pk], "error": line_errors.get(line.pk)}
+        for line in lines
+    ]
+    rows = []
+    for unit in units:
+        cells = []
+        for line in lines:
+            key = (line.pk, unit.pk)
+            cells.append(
+                {
+                    "name": grid_field(line, unit),
+                    "line": line,
+                    "value": typed.get(key, current.get(key, 0)),
+                    "initial": current.get(key, 0),
+                    "held": held.get(key, 0),
+                    "error": cell_errors.get(key),
+                }
+            )
+        rows.append({"unit": unit, "cells": cells})
+    unit_names = {unit.pk: unit.name for unit in units}
+    line_names = {line.pk: line.place for line in lines}
+    summary = [
+        f"{unit_names.get(unit_pk, '—')} · {line_names.get(line_pk, '—')}: {text}"
+        for (line_pk, unit_pk), text in cell_errors.items()
+    ] + list(line_errors.values())
+    return render(
+        request,
+        "quotas/allocation_grid.html",
+        {
+            "course": course,
+            "plan": course.program.section.plan,
+            "columns": columns,
+            "rows": rows,
+            "summary": summary,
+        },
+    )
+
+
 def _back_to_line(line):
     url = reverse("allocation_course", args=[line.course.program.section.plan.year, line.course_id])
     # Back to the card of the line, which repeats the message (the page may be long).
@@ -116,6 +216,19 @@ def allocation_set_view(request, year, pk):
     if not form.is_valid():
         return _refused(request, line, form_errors_text(form))
     unit, count = form.cleaned_data["unit"], form.cleaned_data["count"]
+    current = Allocation.objects.filter(quota_line=line, unit=unit).first()
+    if count == 0 and current is not None and not request.POST.get("confirm"):
+        # Revoking all of a unit's seats: say so first (issue 13, item 9).
+        return render(
+            request,
+            "quotas/allocation_set_confirm.html",
+            {
+                "line": line,
+                "unit": unit,
+                "current": current,
+                "plan": line.course.program.section.plan,
+            },
+        )
     try:
         allocation = allocation_set(actor=request.user, quota_line=line, unit=unit, count=count)
     except ValidationError as error:
@@ -293,23 +406,38 @@ def nomination_create(request):
     plan = _plan(request, plans)
     courses = selectors.plan_courses(plan)
     people = people_for_user(user).order_by("sort_key", "id")
-    units, unit = None, None
+    units, unit = None, user.organisation if user.organisation_id else None
+    unit_fixed = None
+    person_pk = parse_id(request.POST.get("person") or request.GET.get("person") or "")
     if user.has_perm("training_plan.view_every_unit"):
-        # BTC first picks a unit, then one of its people (a province has tens of thousands).
+        # BTC finds the person among every unit's (the picker shows each one's unit), or only
+        # among one unit's when the page is opened for it (?unit=).
         units = plan_selectors.units()
         unit_code = request.GET.get("unit") or request.POST.get("unit") or ""
         # A unit's code is a slug; anything else names no unit (PostgreSQL refuses a NUL in a
         # query: a 500).
         unit = units.filter(code=unit_code).first() if slug_re.fullmatch(unit_code) else None
-        person_pk = parse_id(request.GET.get("person", ""))
-        if unit is None and person_pk is not None:
+        unit_fixed = unit
+        if unit is not None:
+            people = people.filter(organisation=unit)
+        elif person_pk is not None:
             chosen = people.filter(pk=person_pk).first()
             unit = chosen.organisation if chosen else None
-        people = people.filter(organisation=unit) if unit else people.none()
     initial = {}
     if request.GET.get("person"):
         initial["person"] = request.GET["person"]
-    form = NominationForm(request.POST or None, people=people, courses=courses, initial=initial)
+    lines = [line for course in courses for line in course.quota_lines.all()]
+    picker_url = reverse("nomination_people") + f"?year={plan.year}"
+    if unit_fixed is not None:
+        picker_url += f"&unit={unit_fixed.code}"
+    form = NominationForm(
+        request.POST or None,
+        people=people,
+        courses=courses,
+        initial=initial,
+        picker_url=picker_url,
+        seats=selectors.unit_seats(lines, [unit.pk])[unit.pk] if unit else None,
+    )
     report = None
     if request.method == "POST" and form.is_valid():
         course, line = form.cleaned_data["target"]
@@ -347,9 +475,49 @@ def nomination_create(request):
             "plans": plans,
             "units": units,
             "unit": unit,
+            "unit_fixed": unit_fixed,
             "report": report,
             "rules_by_course": _rules_by_course(courses, plan),
         },
+    )
+
+
+@require_GET
+@require_perm("quotas.add_nomination")
+def nomination_people(request):
+    """The nomination form's person picker: people the user may nominate whose name holds every
+    word typed (diacritics ignored), with unit, date of birth, position and what their unit has
+    left on each quota line of the year. A unit finds only its own people."""
+    user = request.user
+    plans = plan_selectors.plan_list()
+    plan = plans.filter(year=parse_id(request.GET.get("year", "")) or 0).first() or plans.first()
+    people = people_for_user(user)
+    unit_code = request.GET.get("unit", "")
+    if unit_code and slug_re.fullmatch(unit_code):
+        people = people.filter(organisation__code=unit_code)
+    found = selectors.picker_people(people, request.GET.get("q", "")[:100])
+    lines = []
+    if plan is not None and found:
+        lines = [
+            line for course in selectors.plan_courses(plan) for line in course.quota_lines.all()
+        ]
+    seats = selectors.unit_seats(lines, {person.organisation_id for person in found})
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": person.pk,
+                    "label": person_choice_label(person),
+                    "name": person.full_name,
+                    "unit": person.organisation.name,
+                    "birth": f"{person.date_of_birth:%d/%m/%Y}",
+                    "position": person.position,
+                    "seats": seats.get(person.organisation_id, {}),
+                }
+                for person in found
+            ],
+            "more": len(found) == selectors.PICKER_LIMIT,
+        }
     )
 
 

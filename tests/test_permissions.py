@@ -148,6 +148,10 @@ def own_job(w):
     return {"pk": job.pk}
 
 
+def course_of(attribute):
+    return lambda w: {"year": w.plan.year, "pk": getattr(w, attribute).course_id}
+
+
 def party_draft_actions():
     """Every action on unit A's Party-block draft: BTC and unit A act on the unit side (submit,
     reserve, withdraw); reviews wait for a submitted file (a message); SNV only reads it."""
@@ -184,6 +188,10 @@ TABLE = [
     Row("allocation_home", REDIRECT),
     Row("allocation_overview", READ, year),
     Row("allocation_course", READ, lambda w: {"year": w.plan.year, "pk": w.quota_line.course_id}),
+    Row("allocation_grid", PARTY_FORM, course_of("quota_line"), label="party"),
+    Row("allocation_grid", STATE_FORM, course_of("state_line"), label="state"),
+    Row("allocation_grid", PARTY_POST, course_of("quota_line"), "post", "party"),
+    Row("allocation_grid", STATE_POST, course_of("state_line"), "post", "state"),
     Row("allocation_set", POST_ONLY, line_of("quota_line")),
     Row("allocation_set", PARTY_POST, line_of("quota_line"), "post", "party"),
     Row("allocation_set", STATE_POST, line_of("state_line"), "post", "state"),
@@ -193,6 +201,7 @@ TABLE = [
     # --- Nominations ---
     Row("nomination_list", READ),
     Row("nomination_create", NOMINATOR),
+    Row("nomination_people", NOMINATOR),
     Row("nomination_import", NOMINATOR),
     Row("nomination_import_template", NOMINATOR, download=True),
     Row("nomination_import_confirm", POST_ONLY),
@@ -246,9 +255,10 @@ TABLE = [
     Row("class_enrol", POST_ONLY, pk("training_class")),
     Row("class_enrol", STATE_POST, pk("training_class"), "post", "state"),
     Row("class_enrol", PARTY_POST, pk("party_class"), "post", "party"),
+    # GET: the confirmation page, saying what will change.
     Row(
         "class_unenrol",
-        POST_ONLY,
+        STATE_FORM,
         lambda w: {"pk": w.training_class.pk, "nomination_pk": w.learner.pk},
     ),
     Row(
@@ -284,7 +294,8 @@ TABLE = [
     Row("budget_line_create", PARTY_FORM, pk("party_class"), label="party"),
     Row("budget_line_edit", STATE_FORM, pk("budget_line"), label="state"),
     Row("budget_line_edit", PARTY_FORM, pk("party_line"), label="party"),
-    Row("budget_line_delete", POST_ONLY, pk("budget_line")),
+    Row("budget_line_delete", STATE_FORM, pk("budget_line"), label="state"),
+    Row("budget_line_delete", PARTY_FORM, pk("party_line"), label="party"),
     Row("budget_line_delete", STATE_POST, pk("budget_line"), "post", "state"),
     Row("budget_line_delete", PARTY_POST, pk("party_line"), "post", "party"),
     # --- Documents and workbooks: the whole plan for BTC, SNV, leadership; a unit its lists ---

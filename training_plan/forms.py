@@ -1,5 +1,6 @@
 """Forms of the people screens."""
 
+import calendar
 import re
 
 from django import forms
@@ -15,12 +16,41 @@ DATE_WIDGET_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
 NONE_VALUE = "-"
 
 
+DAY_MONTH_YEAR = re.compile(r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*")
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed dd/mm/yyyy. A day that does not exist (“31/02/1985”) is refused as such,
+    not as a wrong format."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and (match := DAY_MONTH_YEAR.fullmatch(value)):
+            day, month, year = (int(part) for part in match.groups())
+            if not 1 <= month <= 12:
+                raise forms.ValidationError(
+                    f"Ngày {value.strip()} không tồn tại: tháng chỉ từ 1 đến 12.",
+                    code="no_such_day",
+                )
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise forms.ValidationError(
+                    f"Ngày {value.strip()} không tồn tại: tháng {month} năm {year} chỉ có "
+                    f"{last} ngày.",
+                    code="no_such_day",
+                )
+        return super().to_python(value)
+
+
 class PersonForm(forms.ModelForm):
     """Create or edit a person. A unit user has no organisation field: it is always their unit."""
 
     class Meta:
         model = Person
         fields = PERSON_FIELDS
+        field_classes = {
+            "date_of_birth": DayMonthYearField,
+            "service_start_date": DayMonthYearField,
+        }
         widgets = {
             "date_of_birth": forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET_ATTRS),
             "service_start_date": forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET_ATTRS),

@@ -3,6 +3,7 @@
 DATABASE_URL  PostgreSQL URL for production; a SQLite file in the project when unset.
 SECRET_KEY    required when DEBUG is off.
 DEBUG         "1"/"true" to turn on; off by default.
+DEMO_MODE     "1": the local demo of `make run` (DEBUG off, plain HTTP on 127.0.0.1, demo data).
 ALLOWED_HOSTS comma-separated host names.
 The security settings (HTTPS, HSTS, cookies, proxy, login throttling) are at the end;
 `deploy/env.example` lists every variable this file reads.
@@ -42,15 +43,34 @@ def env_bool(name, default=False):
 
 
 DEBUG = env_bool("DEBUG")
+# The local demo of `make run`: the product as its users see it (DEBUG off, Vietnamese error
+# pages, static files by WhiteNoise) on plain HTTP at 127.0.0.1, with the demo accounts. Never
+# in production: refused with any host but the loopback ones, or behind the proxy.
+DEMO_MODE = env_bool("DEMO_MODE")
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and DEMO_MODE:
+    # A key of this clone alone, made once and kept out of git (var/ is ignored).
+    key_file = BASE_DIR / "var" / "local_secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.parent.mkdir(exist_ok=True)
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50))
+    SECRET_KEY = key_file.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
-if DEBUG and not ALLOWED_HOSTS:
-    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+if (DEBUG or DEMO_MODE) and not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = LOOPBACK_HOSTS
+if DEMO_MODE and (set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS) or env_bool("BEHIND_PROXY")):
+    raise ImproperlyConfigured("DEMO_MODE is the local demo on 127.0.0.1 only, never production.")
+# Plain HTTP (runserver) in development and in the local demo; HTTPS everywhere else.
+PLAIN_HTTP = DEBUG or DEMO_MODE
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -240,13 +260,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# HTTPS. Off with DEBUG (runserver speaks plain HTTP); on by default in production.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# HTTPS. Off with DEBUG or DEMO_MODE (runserver speaks plain HTTP); on by default in production.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not PLAIN_HTTP)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not PLAIN_HTTP)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if PLAIN_HTTP else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not PLAIN_HTTP)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not PLAIN_HTTP)
 # Behind nginx: trust its X-Forwarded-Proto (so Django knows the request came over HTTPS) and
 # its X-Real-IP (so login throttling sees the client, not nginx). Only set this when the
 # application server is reachable through the proxy alone (gunicorn bound to 127.0.0.1).

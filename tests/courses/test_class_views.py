@@ -1,5 +1,7 @@
 """Class pages for every role: reading, managing one's own block, scoping of learners."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -326,6 +328,84 @@ def test_class_page_queries_do_not_grow(client, plan_2021, snv_user, django_asse
     )
     NominationFactory.create_batch(
         10, course=training_class.course, status="approved", unit=unit(SON_TINH)
+    )
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+def running_class(plan_2021, learners=3, **extra):
+    training_class = TrainingClassFactory(
+        course=state_course(plan_2021),
+        capacity=40,
+        status="running",
+        start_date=datetime.date(2021, 6, 1),
+        end_date=datetime.date(2021, 6, 30),
+        **extra,
+    )
+    nominations = NominationFactory.create_batch(
+        learners, course=training_class.course, status="approved"
+    )
+    enrol_directly(training_class, nominations)
+    return training_class, nominations
+
+
+def test_results_of_a_whole_class_with_certificates(client, plan_2021, snv_user):
+    training_class, (a, b, c) = running_class(plan_2021)
+    client_for(client, snv_user)
+    url = reverse("class_results", args=[training_class.pk])
+    data = {
+        f"result_{a.pk}": "completed",
+        f"certificate_number_{a.pk}": "CC-2021/001",
+        f"certificate_date_{a.pk}": "30/06/2021",
+        f"result_{b.pk}": "completed",
+        f"certificate_number_{b.pk}": "CC-2021/002",
+        f"certificate_date_{b.pk}": "31/06/2021",  # no such day
+        f"result_{c.pk}": "not_completed",
+        f"certificate_number_{c.pk}": "CC-2021/003",  # no certificate without completing
+        f"reason_{c.pk}": "Nghỉ ốm",
+    }
+    response = client.post(url, data)
+    text = page_text(response)
+    assert "Chưa lưu kết quả nào: 2 dòng có lỗi." in text
+    assert f"Dòng 2 — {b.person.full_name}: Ngày cấp phải theo dạng dd/mm/yyyy và có thật." in text
+    assert "Chỉ ghi chứng chỉ cho học viên hoàn thành khóa học." in text
+    assert 'value="CC-2021/001"' in response.content.decode()  # typed values kept
+    a.refresh_from_db()
+    assert (a.status, a.certificate_number) == ("enrolled", "")  # nothing saved
+    data[f"certificate_date_{b.pk}"] = "30/06/2021"
+    data[f"certificate_number_{c.pk}"] = ""
+    response = client.post(url, data, follow=True)
+    assert "Đã ghi kết quả học tập (3 học viên thay đổi)." in page_text(response)
+    a.refresh_from_db()
+    assert (a.status, a.certificate_number, a.certificate_date) == (
+        "completed",
+        "CC-2021/001",
+        datetime.date(2021, 6, 30),
+    )
+
+
+def test_certificate_dated_before_the_class_is_refused(client, plan_2021, snv_user):
+    training_class, (a,) = running_class(plan_2021, learners=1)
+    client_for(client, snv_user)
+    response = client.post(
+        reverse("class_results", args=[training_class.pk]),
+        {f"result_{a.pk}": "completed", f"certificate_date_{a.pk}": "01/01/2020"},
+    )
+    assert "ngày cấp chứng chỉ phải từ ngày khai giảng (01/06/2021) đến hôm nay" in page_text(
+        response
+    )
+    a.refresh_from_db()
+    assert a.status == "enrolled"
+
+
+def test_results_page_queries_do_not_grow(client, plan_2021, snv_user, django_assert_num_queries):
+    training_class, _ = running_class(plan_2021, learners=2)
+    client_for(client, snv_user)
+    url = reverse("class_results", args=[training_class.pk])
+    small = count_queries(client, url)
+    enrol_directly(
+        training_class,
+        NominationFactory.create_batch(20, course=training_class.course, status="approved"),
     )
     with django_assert_num_queries(small):
         client.get(url)

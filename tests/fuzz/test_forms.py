@@ -154,6 +154,18 @@ TARGETS = [
         good={"count": "1"},
     ),
     Target(
+        "allocation_grid",
+        lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk, MISSING_PK]},
+        page=lambda w, kwargs: reverse("allocation_grid", args=[w.plan.year, w.party.pk]),
+        known=("confirm", "back"),
+        examples=12,
+    ),
+    Target(
+        "allocation_grid",
+        lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk]},
+        method="get",
+    ),
+    Target(
         "allocation_course",
         lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk]},
         method="get",
@@ -169,6 +181,7 @@ TARGETS = [
         examples=16,
     ),
     Target("nomination_create", method="get", known=("unit", "person", "year")),
+    Target("nomination_people", method="get", known=("q", "unit", "year"), examples=8),
     Target(
         "nomination_edit",
         lambda w: {"pk": [n.pk for n in w.nominations] + [MISSING_PK]},
@@ -222,6 +235,15 @@ TARGETS = [
         },
         examples=6,
     ),
+    Target(
+        "class_unenrol",
+        lambda w: {
+            "pk": [c.pk for c in w.classes.values()],
+            "nomination_pk": [n.pk for n in w.learners.values()] + [MISSING_PK],
+        },
+        method="get",
+        examples=4,
+    ),
     Target("class_results", classes),
     Target("class_cancel", classes, known=names(CancelClassForm), examples=4),
     # Budget
@@ -259,6 +281,12 @@ TARGETS = [
         "budget_line_delete",
         lambda w: {"pk": [line.pk for line in w.lines.values()] + [MISSING_PK]},
         page=line_class_page,
+        examples=4,
+    ),
+    Target(
+        "budget_line_delete",
+        lambda w: {"pk": [line.pk for line in w.lines.values()] + [MISSING_PK]},
+        method="get",
         examples=4,
     ),
     # The plan's life cycle

@@ -353,23 +353,71 @@ def test_blocked_nomination_shows_the_reason_and_saves_nothing(client, unit_a_us
     assert not Nomination.objects.exists()
 
 
-def test_btc_picks_a_unit_then_its_people(client, btc_user, cao_cap):
+def test_btc_picks_unit_and_person_in_one_step(client, btc_user, cao_cap):
     sontinh = unit("huyen-uy-son-tinh")
     person = PersonFactory(full_name="Trần Quốc Cường", organisation=sontinh)
+    binhson_person = PersonFactory(full_name="Lê Văn Cường")
     client_for(client, btc_user)
-    assert (
-        list(client.get(reverse("nomination_create")).context["form"].fields["person"].queryset)
-        == []
-    )
+    # Every unit's people, found by name in the picker; ?unit= narrows to one unit.
+    people = client.get(reverse("nomination_create")).context["form"].fields["person"].queryset
+    assert set(people) >= {person, binhson_person}
     response = client.get(reverse("nomination_create"), {"unit": sontinh.code})
     assert list(response.context["form"].fields["person"].queryset) == [person]
     from_person_page = client.get(reverse("nomination_create"), {"person": person.pk})
     assert from_person_page.context["unit"] == sontinh
+    assert "Trần Quốc Cường — sinh" in from_person_page.content.decode()  # the chosen person
     client.post(
         reverse("nomination_create"),
-        {"unit": sontinh.code, "person": person.pk, "target": f"line-{cao_cap.pk}", "save": "1"},
+        {"person": person.pk, "target": f"line-{cao_cap.pk}", "save": "1"},
     )
     assert Nomination.objects.get().unit == sontinh
+
+
+def test_picker_finds_people_without_diacritics_scoped_to_the_user(
+    client, btc_user, unit_a_user, unit_b_user, cao_cap
+):
+    AllocationFactory(quota_line=cao_cap, unit=unit("huyen-uy-binh-son"), count=5)
+    thanh = PersonFactory(
+        full_name="Nguyễn Văn Thành",
+        position="Phó Chánh Văn phòng",
+        date_of_birth=datetime.date(1985, 3, 5),
+    )
+    PersonFactory(full_name="Nguyễn Văn Thịnh", organisation=unit("huyen-uy-son-tinh"))
+    PersonFactory(full_name="Nguyễn Thị Thu")
+    url = reverse("nomination_people")
+
+    def names(user, query, **extra):
+        data = client_for(client, user).get(url, {"q": query, "year": 2021, **extra}).json()
+        return [row["name"] for row in data["results"]], data
+
+    found, data = names(unit_a_user, "nguyen van th")
+    assert found == ["Nguyễn Văn Thành"]  # only its own people
+    row = data["results"][0]
+    assert row == {
+        "id": thanh.pk,
+        "label": "Nguyễn Văn Thành — sinh 05/03/1985 — Phó Chánh Văn phòng — "
+        + (thanh.organisation.short_name or thanh.organisation.name),
+        "name": "Nguyễn Văn Thành",
+        "unit": "Huyện ủy Bình Sơn",
+        "birth": "05/03/1985",
+        "position": "Phó Chánh Văn phòng",
+        "seats": row["seats"],
+    }
+    assert row["seats"][f"line-{cao_cap.pk}"] == "đơn vị còn 5/5 chỉ tiêu"
+    assert names(unit_b_user, "NGUYEN van th")[0] == ["Nguyễn Văn Thịnh"]
+    assert sorted(names(btc_user, "nguyen van th")[0]) == ["Nguyễn Văn Thành", "Nguyễn Văn Thịnh"]
+    assert names(btc_user, "nguyen van th", unit="huyen-uy-son-tinh")[0] == ["Nguyễn Văn Thịnh"]
+    assert names(btc_user, "")[0] == []
+
+
+def test_quota_choice_shows_the_units_seats_left(client, unit_a_user, cao_cap):
+    AllocationFactory(quota_line=cao_cap, unit=unit("huyen-uy-binh-son"), count=5)
+    NominationFactory(quota_line=cao_cap, person=PersonFactory(), status=S.SUBMITTED)
+    response = client_for(client, unit_a_user).get(reverse("nomination_create"))
+    html = response.content.decode()
+    assert "(đơn vị còn 4/5 chỉ tiêu)" in html
+    assert "(56 chỉ tiêu)" not in html
+    assert "---------" not in html
 
 
 def test_edit_changes_a_draft_and_refuses_after_submission(client, unit_a_user, nomination):

@@ -120,7 +120,14 @@ def test_form_of_unit_user_has_no_organisation(unit_a_user, btc_user):
         ("identity_number", "05118800123a", "Số định danh cá nhân phải gồm đúng 12 chữ số."),
         ("full_name", "Hà", "Vui lòng nhập đầy đủ họ và tên (ít nhất hai từ)."),
         ("full_name", "", "Vui lòng nhập họ và tên."),
-        ("date_of_birth", "31/02/1988", "Ngày sinh không hợp lệ"),
+        (
+            "date_of_birth",
+            "31/02/1985",
+            "Ngày 31/02/1985 không tồn tại: tháng 2 năm 1985 chỉ có 28 ngày.",
+        ),
+        ("date_of_birth", "30/02/1988", "tháng 2 năm 1988 chỉ có 29 ngày."),
+        ("service_start_date", "31/04/2008", "Ngày 31/04/2008 không tồn tại"),
+        ("date_of_birth", "5 tháng 3", "Ngày sinh không hợp lệ: nhập theo dạng ngày/tháng/năm"),
         ("date_of_birth", "", "Vui lòng nhập ngày sinh."),
         ("service_start_date", "01/01/1980", "Ngày vào công tác phải sau ngày sinh."),
         ("date_of_birth", "01/01/0001", "Ngày sinh phải từ 01/01/1900 đến hôm nay."),
@@ -240,7 +247,7 @@ def test_bad_input_changes_nothing_and_says_why(client, btc_user):
     text = page_text(response)
     assert "Chưa lưu được" in text
     assert "Số định danh cá nhân phải gồm đúng 12 chữ số." in text
-    assert "Ngày sinh không hợp lệ" in text
+    assert "Ngày 32/13/1990 không tồn tại: tháng chỉ từ 1 đến 12." in text
     assert not Person.objects.exists()
 
 

@@ -29,9 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, help="Hạt giống ngẫu nhiên (mặc định cố định).")
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["allow_production"]:
+        # The demo database: DEBUG on (`make dev`), or the local demo of `make run` (DEMO_MODE,
+        # refused by the settings anywhere but 127.0.0.1).
+        demo_database = settings.DEBUG or getattr(settings, "DEMO_MODE", False)
+        if not demo_database and not options["allow_production"]:
             raise CommandError(
-                "Tài khoản demo chỉ được tạo trên cơ sở dữ liệu demo (DEBUG bật). "
+                "Tài khoản demo chỉ được tạo trên cơ sở dữ liệu demo (DEBUG hoặc DEMO_MODE bật). "
                 "Môi trường thật chỉ nạp kế hoạch: manage.py loaddata fixtures/plan_2021.json."
             )
         scale_name = options["scale"]
