@@ -162,11 +162,13 @@ def fail(job, message):
 
 
 def remove_expired_files(now=None):
-    """Delete the files of finished jobs past their time (the daily round); the job stays."""
+    """Delete the files of finished jobs past their time (the daily round); the job stays, its
+    params too unless they hold people's data (an import's checked rows): those go with it."""
     now = now or timezone.now()
     removed = 0
     for job in Job.objects.filter(expires_at__lte=now).exclude(file=""):
         job.file.delete(save=False)
         Job.objects.filter(pk=job.pk).update(file="")
         removed += 1
+    Job.objects.filter(expires_at__lte=now, personal_data=True).exclude(params={}).update(params={})
     return removed
