@@ -41,6 +41,8 @@ class JobResult:
     # A page that shows the result instead of a file (an import's check).
     url: str = ""
     summary: str = ""
+    # The inbox item's kind when not “Tệp đã sẵn sàng” (an import's check).
+    notice_kind: str = ""
 
 
 def builder(kind):
@@ -138,7 +140,7 @@ def run(job_id):
         job.save()
         notify(
             [job.requester],
-            kind=Notice.Kind.FILE_READY,
+            kind=result.notice_kind or Notice.Kind.FILE_READY,
             title=f"{job.title}: đã xong",
             detail=result.summary,
             url=result.url or reverse("job_detail", args=[job.pk]),

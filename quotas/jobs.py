@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from inbox.jobs import JobResult, builder, start_job
-from inbox.models import Job
+from inbox.models import Job, Notice
 from inbox.selectors import job_for_user
 from quotas import imports
 from training_plan.models import Plan
@@ -78,7 +78,10 @@ def nomination_import_check(job, progress):
     else:
         summary = f"{format_number(total)} dòng, tất cả hợp lệ: mở để xác nhận lưu."
     return JobResult(
-        url=reverse("nomination_import_checked", args=[job.pk]), rows=total, summary=summary
+        url=reverse("nomination_import_checked", args=[job.pk]),
+        rows=total,
+        summary=summary,
+        notice_kind=Notice.Kind.IMPORT_CHECKED,
     )
 
 

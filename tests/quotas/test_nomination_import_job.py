@@ -98,7 +98,7 @@ def test_a_file_over_the_threshold_is_checked_by_the_worker_with_the_same_result
     assert job.result_url == preview_url and not job.file
     assert "raw" not in job.params  # the cells are not kept once checked
     # The requester's inbox has the one item of jobs.run, leading to the preview.
-    notice = Notice.objects.get(recipient=unit_a_user, kind=Notice.Kind.FILE_READY)
+    notice = Notice.objects.get(recipient=unit_a_user, kind=Notice.Kind.IMPORT_CHECKED)
     assert notice.url == preview_url
     assert notice.title == f"{job.title}: đã xong"
     assert notice.detail == "7 dòng, 5 dòng có lỗi: chưa lưu dòng nào."
@@ -150,7 +150,7 @@ def test_the_preview_after_the_job_is_confirmed_as_today(
     job = start(client_for(client, unit_a_user), workbook_bytes(rows), submit_now=True)
     run_worker()
     preview_url = reverse("nomination_import_checked", args=[job.pk])
-    assert Notice.objects.get(recipient=unit_a_user, kind=Notice.Kind.FILE_READY).detail == (
+    assert Notice.objects.get(recipient=unit_a_user, kind=Notice.Kind.IMPORT_CHECKED).detail == (
         "4 dòng, tất cả hợp lệ: mở để xác nhận lưu."
     )
     preview = client.get(preview_url)
