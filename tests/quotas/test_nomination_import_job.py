@@ -89,6 +89,9 @@ def test_a_file_over_the_threshold_is_checked_by_the_worker_with_the_same_result
     assert len(job.params["raw"]) == 7
     page = client.get(reverse("job_detail", args=[job.pk]))
     assert "Đang chờ xử lý" in page_text(page)
+    assert "khi xong, liên kết xem kết quả kiểm tra cũng có trong mục Việc cần xử lý" in (
+        page_text(page)
+    )
     assert Nomination.objects.count() == 1  # nothing checked, nothing saved yet
 
     run_worker()
