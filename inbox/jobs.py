@@ -41,6 +41,8 @@ class JobResult:
     # A page that shows the result instead of a file (an import's check).
     url: str = ""
     summary: str = ""
+    # The inbox item's kind when not “Tệp đã sẵn sàng” (an import's check).
+    notice_kind: str = ""
 
 
 def builder(kind):
@@ -138,7 +140,7 @@ def run(job_id):
         job.save()
         notify(
             [job.requester],
-            kind=Notice.Kind.FILE_READY,
+            kind=result.notice_kind or Notice.Kind.FILE_READY,
             title=f"{job.title}: đã xong",
             detail=result.summary,
             url=result.url or reverse("job_detail", args=[job.pk]),
@@ -162,11 +164,13 @@ def fail(job, message):
 
 
 def remove_expired_files(now=None):
-    """Delete the files of finished jobs past their time (the daily round); the job stays."""
+    """Delete the files of finished jobs past their time (the daily round); the job stays, its
+    params too unless they hold people's data (an import's checked rows): those go with it."""
     now = now or timezone.now()
     removed = 0
     for job in Job.objects.filter(expires_at__lte=now).exclude(file=""):
         job.file.delete(save=False)
         Job.objects.filter(pk=job.pk).update(file="")
         removed += 1
+    Job.objects.filter(expires_at__lte=now, personal_data=True).exclude(params={}).update(params={})
     return removed

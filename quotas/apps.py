@@ -7,6 +7,7 @@ class QuotasConfig(AppConfig):
     verbose_name = "Chỉ tiêu và cử đi học"
 
     def ready(self):
-        from quotas import rules, signals  # noqa: F401  (registers the app's permissions)
+        # Registers the app's permissions and the builder of the big import's check.
+        from quotas import jobs, rules, signals  # noqa: F401
 
         signals.connect()

@@ -11,7 +11,7 @@ locks.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
 
@@ -314,8 +314,10 @@ def _resolve_person(row, unit, candidates):
         row.person = matches[0]
 
 
-def resolve_rows(raw_rows, *, user, plan):
-    """Cells → ImportRow with person, course and quota line, within what the user may see."""
+def resolve_rows(raw_rows, *, user, plan, progress=None):
+    """Cells → ImportRow with person, course and quota line, within what the user may see.
+    `progress(done, total)`, if given, hears of each row resolved (half of a row's work; the
+    other half is `check_rows`)."""
     catalogue = _Catalogue(user=user, plan=plan)
     rows = [parse_row(raw) for raw in raw_rows]
     identities = {row.identity for row in rows if row.identity}
@@ -327,11 +329,13 @@ def resolve_rows(raw_rows, *, user, plan):
     for person in people:
         candidates["identity"].setdefault(person.identity_number, []).append(person)
         candidates["name"].setdefault(person.search_name, []).append(person)
-    for row in rows:
+    for index, row in enumerate(rows, start=1):
         _resolve_target(row, catalogue)
         unit = _resolve_unit(row, catalogue)
         _resolve_person(row, unit, candidates)
         _check_nominator(row, user)
+        if progress is not None:
+            progress(index)
     return rows
 
 
@@ -346,9 +350,10 @@ def _check_nominator(row, user):
         row.errors.append(refusal)
 
 
-def check_rows(rows, *, plan):
+def check_rows(rows, *, plan, progress=None):
     """Database checks of resolved rows: duplicates in the file, existing nominations, quota
-    (rows in file order take the unit's free seats), eligibility. Adds errors and warnings."""
+    (rows in file order take the unit's free seats), eligibility. Adds errors and warnings.
+    `progress(done)`, if given, hears of each row's eligibility checked."""
     seen = {}
     for row in rows:
         if row.person is None or row.course is None:
@@ -371,7 +376,9 @@ def check_rows(rows, *, plan):
         course_id__in={row.course.pk for row in ready}
     ).select_related("legal_document__issuer"):
         rules_by_course.setdefault(rule.course_id, []).append(rule)
-    for row in ready:
+    for index, row in enumerate(ready, start=1):
+        if progress is not None:
+            progress(index)
         found = live.get((row.person.pk, row.course.pk))
         if found is not None:
             row.errors.append(duplicate_message(row.person, row.course, found))
@@ -450,13 +457,16 @@ def rows_to_session(rows):
 
 
 def rows_from_session(data, *, user, plan):
-    """Rebuild rows from the session, re-scoped to what the user may see now."""
+    """Rebuild rows from the session or a checked preview (`rows_to_check`), re-scoped to what
+    the user may see now."""
     catalogue = _Catalogue(user=user, plan=plan)
     courses = {course.pk: course for course in catalogue.courses.values()}
     lines = {line.pk: line for line in catalogue.lines.values()}
     people = {
         person.pk: person
-        for person in people_for_user(user).filter(pk__in=[item["person"] for item in data])
+        for person in people_for_user(user).filter(
+            pk__in=[item["person"] for item in data if item["person"]]
+        )
     }
     rows = []
     for item in data:
@@ -468,10 +478,71 @@ def rows_from_session(data, *, user, plan):
             commitment_months=item["cm"],
             note=item["note"],
         )
+        row.course_code = item.get("code", "")
         row.person = people.get(item["person"])
         row.course = courses.get(item["course"])
         row.quota_line = lines.get(item["line"]) if item["line"] else None
-        if row.person is None or row.course is None or (item["line"] and row.quota_line is None):
+        # A checked preview (`rows_to_check`) keeps its errors; a row found bad needs no more.
+        row.errors = list(item.get("errors", []))
+        row.warnings = list(item.get("warnings", []))
+        gone = row.person is None or row.course is None or (item["line"] and not row.quota_line)
+        if gone and not row.errors:
             row.errors.append("Dữ liệu của dòng này không còn hợp lệ: hãy tải tệp lên lại.")
         rows.append(row)
     return rows
+
+
+# A big file's check in the worker (quotas.jobs): the cells go through the job's params --------
+
+_TYPES = {"date": date, "datetime": datetime, "time": time}
+
+
+def raw_rows_to_json(raw_rows):
+    """The cells read from the upload as JSON, each value coming back as it was read (dates,
+    times and durations tagged), so the worker's check is the request's."""
+
+    def encode(value):
+        for tag, kind in (("datetime", datetime), ("date", date), ("time", time)):
+            if isinstance(value, kind):
+                return {tag: value.isoformat()}
+        if isinstance(value, timedelta):
+            return {"timedelta": value.total_seconds()}
+        return value
+
+    return [[raw.number, [encode(value) for value in raw.values]] for raw in raw_rows]
+
+
+def raw_rows_from_json(data):
+    def decode(value):
+        if isinstance(value, dict):
+            ((tag, text),) = value.items()
+            if tag == "timedelta":
+                return timedelta(seconds=text)
+            return _TYPES[tag].fromisoformat(text)
+        return value
+
+    return [
+        uploads.RawRow(number=number, values=[decode(value) for value in values])
+        for number, values in data
+    ]
+
+
+def rows_to_check(rows):
+    """A checked preview as the worker leaves it: every row with its errors and warnings."""
+    return [
+        {
+            "n": row.number,
+            "name": row.name,
+            "dob": row.dob_text,
+            "code": row.course_code,
+            "person": row.person.pk if row.person else None,
+            "course": row.course.pk if row.course else None,
+            "line": row.quota_line.pk if row.quota_line else None,
+            "tm": row.training_months,
+            "cm": row.commitment_months,
+            "note": row.note,
+            "errors": row.errors,
+            "warnings": row.warnings,
+        }
+        for row in rows
+    ]

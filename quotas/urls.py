@@ -42,6 +42,11 @@ urlpatterns = [
         name="nomination_import_confirm",
     ),
     path(
+        "nominations/import/checks/<int:pk>/",
+        views.nomination_import_checked,
+        name="nomination_import_checked",
+    ),
+    path(
         "nominations/import/template.xlsx",
         views.nomination_import_template,
         name="nomination_import_template",

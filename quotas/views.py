@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses import eligibility
 from quotas import bulk, import_template, imports, rules, selectors, services
+from quotas import jobs as import_jobs
 from quotas.allocations import GridErrors, allocation_move, allocation_set, allocation_set_grid
 from quotas.forms import (
     AllocationMoveForm,
@@ -695,28 +697,88 @@ def nomination_import(request):
         return empty
     plan = _plan(request, plans)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "plan": plan, "plans": plans, "limits": imports}
+    context = _import_context(form, plan, plans)
     if request.method == "POST" and form.is_valid():
         request.session.pop(IMPORT_SESSION_KEY, None)
         upload = form.cleaned_data["file"]
+        submit = form.cleaned_data["submit_now"]
         try:
             raw_rows = imports.read_upload(upload)
         except imports.ImportFileError as error:
             form.add_error("file", error.message)
             return render(request, "quotas/nomination_import.html", context)
+        if import_jobs.runs_as_job(raw_rows):
+            job = import_jobs.start_check(
+                user=request.user, plan=plan, raw_rows=raw_rows, filename=upload.name, submit=submit
+            )
+            return redirect("job_detail", job.pk)
         rows = imports.resolve_rows(raw_rows, user=request.user, plan=plan)
         imports.check_rows(rows, plan=plan)
-        context.update(rows=rows, bad=sum(1 for row in rows if row.errors), filename=upload.name)
-        if not context["bad"]:
-            token = secrets.token_urlsafe(16)
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token,
-                "year": plan.year,
-                "submit": form.cleaned_data["submit_now"],
-                "filename": upload.name,
-                "rows": imports.rows_to_session(rows),
-            }
-            context.update(token=token, submit_now=form.cleaned_data["submit_now"])
+        _preview(request, context, rows, plan=plan, filename=upload.name, submit=submit)
+    return render(request, "quotas/nomination_import.html", context)
+
+
+def _import_context(form, plan, plans):
+    return {
+        "form": form,
+        "plan": plan,
+        "plans": plans,
+        "limits": imports,
+        "job_rows": settings.NOMINATION_IMPORT_JOB_ROWS,
+    }
+
+
+def _preview(request, context, rows, *, plan, filename, submit, job=None):
+    """The checked rows on the page; when none is bad, kept in the session for the confirmation
+    (a job's preview opened again keeps its token)."""
+    context.update(rows=rows, bad=sum(1 for row in rows if row.errors), filename=filename)
+    if context["bad"]:
+        return
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if job is not None and stored and stored.get("job") == job.pk:
+        token = stored["token"]
+    else:
+        token = secrets.token_urlsafe(16)
+    request.session[IMPORT_SESSION_KEY] = {
+        "token": token,
+        "year": plan.year,
+        "submit": submit,
+        "filename": filename,
+        "rows": imports.rows_to_session(rows),
+        "job": job.pk if job is not None else None,
+    }
+    context.update(token=token, submit_now=submit)
+
+
+@require_GET
+@require_perm("quotas.add_nomination")
+def nomination_import_checked(request, pk):
+    """The preview of a big file checked by the worker (quotas.jobs): its requester's alone."""
+    job = import_jobs.checked_import(request.user, pk)
+    if job.status != job.Status.DONE:
+        return redirect("job_detail", job.pk)
+    plans = list(plan_selectors.plan_list())
+    plan = next((p for p in plans if p.year == job.params.get("year")), None)
+    if plan is None:
+        raise Http404("Không có kế hoạch của năm này.")
+    if "rows" not in job.params or job.expired:
+        messages.info(
+            request,
+            "Kết quả kiểm tra này không còn (đã lưu hoặc đã hết thời hạn lưu): "
+            "hãy tải tệp lên lại nếu cần.",
+        )
+        return redirect(f"{reverse('nomination_import')}?year={plan.year}")
+    context = _import_context(ImportUploadForm(), plan, plans)
+    rows = imports.rows_from_session(job.params["rows"], user=request.user, plan=plan)
+    _preview(
+        request,
+        context,
+        rows,
+        plan=plan,
+        filename=job.params["filename"],
+        submit=job.params["submit"],
+        job=job,
+    )
     return render(request, "quotas/nomination_import.html", context)
 
 
@@ -741,25 +803,22 @@ def nomination_import_confirm(request):
         )
     except bulk.ImportRefused as error:
         request.session.pop(IMPORT_SESSION_KEY, None)
+        if stored.get("job"):
+            import_jobs.forget_check(stored["job"])
         messages.error(request, error.message)
-        form = ImportUploadForm()
-        return render(
-            request,
-            "quotas/nomination_import.html",
-            {
-                "form": form,
-                "plan": plan,
-                "plans": plans,
-                "limits": imports,
-                "rows": error.rows,
-                "bad": sum(1 for row in error.rows if row.errors),
-                "filename": stored["filename"],
-            },
+        context = _import_context(ImportUploadForm(), plan, plans)
+        context.update(
+            rows=error.rows,
+            bad=sum(1 for row in error.rows if row.errors),
+            filename=stored["filename"],
         )
+        return render(request, "quotas/nomination_import.html", context)
     except ValidationError as error:
         messages.error(request, f"Không lưu dòng nào: {error}")
         return redirect(f"{reverse('nomination_import')}?year={plan.year}")
     request.session.pop(IMPORT_SESSION_KEY, None)
+    if stored.get("job"):
+        import_jobs.forget_check(stored["job"])
     state = "đã gửi duyệt" if stored["submit"] else "dự thảo"
     messages.success(
         request,

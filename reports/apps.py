@@ -6,4 +6,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo và văn bản"
 
     def ready(self):
-        from reports import jobs, rules  # noqa: F401  (registers the permissions, job builders)
+        # Registers the permissions and the job builders; a change of the plan re-renders its PDFs.
+        from reports import jobs, rendering, rules  # noqa: F401
+
+        rendering.connect()

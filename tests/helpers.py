@@ -2,6 +2,7 @@
 
 import html
 import re
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
@@ -42,8 +43,14 @@ def page_text(response):
 
 
 def run_worker():
-    """Run the queued tasks (e-mails, jobs) as `manage.py run_worker` does, then return."""
-    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+    """Run the queued tasks (e-mails, jobs) as `manage.py run_worker` does, then return.
+
+    In the test's transaction: the worker's check for stale connections would close it on
+    PostgreSQL (it sees autocommit off), as Django's test client keeps requests from doing."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
 
 
 def download_via_job(client, url):

@@ -152,6 +152,25 @@ def course_of(attribute):
     return lambda w: {"year": w.plan.year, "pk": getattr(w, attribute).course_id}
 
 
+def own_import_check(w):
+    """A big import file of unit A's account, checked by the worker: its preview."""
+    from inbox.models import Job
+
+    requester = User.objects.get(username=ACCOUNTS["unit_own"][0])
+    job = Job.objects.filter(requester=requester, kind="nomination_import_check").first()
+    if job is None:
+        job = Job.objects.create(
+            requester=requester,
+            kind="nomination_import_check",
+            title="Kiểm tra tệp “danh-sach.xlsx” (1 dòng) — năm 2021",
+            status=Job.Status.DONE,
+            personal_data=True,
+            params={"year": w.plan.year, "filename": "danh-sach.xlsx", "submit": False, "rows": []},
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+    return {"pk": job.pk}
+
+
 def party_draft_actions():
     """Every action on unit A's Party-block draft: BTC and unit A act on the unit side (submit,
     reserve, withdraw); reviews wait for a submitted file (a message); SNV only reads it."""
@@ -205,6 +224,8 @@ TABLE = [
     Row("nomination_import", NOMINATOR),
     Row("nomination_import_template", NOMINATOR, download=True),
     Row("nomination_import_confirm", POST_ONLY),
+    # A big file's check, made by the worker: its preview is the requester's alone.
+    Row("nomination_import_checked", expect(404, 403, 403, 200, 404, 404), own_import_check),
     # No file in the session: sent back to the upload page.
     Row("nomination_import_confirm", expect(302, 403, 403, 302, 302, 302), method="post"),
     Row("nomination_bulk", POST_ONLY),

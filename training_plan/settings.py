@@ -229,6 +229,8 @@ JOB_FILES_KEEP_HOURS = env_int("JOB_FILES_KEEP_HOURS", 24)
 # A running task whose worker stopped beating this long ago is retried (once), then failed.
 TASK_STALE_SECONDS = env_int("TASK_STALE_SECONDS", 600)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 2)
+# An import file of more rows than this is checked by the worker, with a progress bar.
+NOMINATION_IMPORT_JOB_ROWS = env_int("NOMINATION_IMPORT_JOB_ROWS", 300)
 
 # Reminders of the daily round (README “Inbox and reminders”), in days.
 REMIND_WAITING_DAYS = env_int("REMIND_WAITING_DAYS", 5)

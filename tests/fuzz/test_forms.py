@@ -343,6 +343,25 @@ def unit_a_job():
     return job.pk
 
 
+def unit_a_import_check(w):
+    """A big import file of unit A's account checked by the worker: its preview page."""
+    from inbox.models import Job
+    from training_plan.models import User
+
+    requester = User.objects.get(username="binhson_test")
+    job = Job.objects.filter(requester=requester, kind="nomination_import_check").first()
+    return (
+        job
+        or Job.objects.create(
+            requester=requester,
+            kind="nomination_import_check",
+            title="Kiểm tra tệp",
+            status=Job.Status.DONE,
+            params={"year": w.plan.year, "filename": "a.xlsx", "submit": False, "rows": []},
+        )
+    ).pk
+
+
 # Pages without a form or a parameter the view reads: a hostile query string and body are sent
 # to each (GET and POST) and must change nothing. The documents (PDF, DOCX, workbooks) take
 # seconds each to build and read no parameter: tests/training_plan covers them.
@@ -370,6 +389,7 @@ PLAIN_PAGES = {
     "two_factor_qr": lambda w: {},
     "job_detail": lambda w: {"pk": unit_a_job()},
     "job_status": lambda w: {"pk": unit_a_job()},
+    "nomination_import_checked": lambda w: {"pk": unit_a_import_check(w)},
 }
 DOCUMENTS = {
     "plan_document_pdf",

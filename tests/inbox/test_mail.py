@@ -8,7 +8,6 @@ from email import policy
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
 from inbox import services
@@ -18,6 +17,7 @@ from quotas import services as nomination_services
 from quotas.models import Nomination
 from tests.factories import AllocationFactory, PersonFactory, UserFactory
 from tests.fixture_2021 import BINH_SON, unit
+from tests.helpers import run_worker
 from tests.inbox.mailbox import start_smtp_server, text_of
 from training_plan.rules import accounts_of_unit
 
@@ -33,10 +33,6 @@ def mail_settings(settings):
     settings.SITE_URL = SITE
     settings.DEFAULT_FROM_EMAIL = SENDER
     return settings
-
-
-def run_worker():
-    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
 
 
 def tell_returned(nomination, reason):

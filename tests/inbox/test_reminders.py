@@ -15,7 +15,7 @@ from quotas.models import Nomination, NominationTransition
 from reports import reminders, tasks
 from tests.factories import AllocationFactory, NominationFactory, TrainingClassFactory
 from tests.fixture_2021 import BINH_SON, SON_TINH, party_course, unit
-from tests.helpers import client_for, page_text
+from tests.helpers import client_for, page_text, run_worker
 
 pytestmark = pytest.mark.django_db
 S = Nomination.Status
@@ -138,7 +138,7 @@ def test_daily_round_runs_the_reminders_and_queues_itself_for_the_next_day(btc_u
     nomination = NominationFactory(course=ended.course, status=S.ENROLLED)
     Nomination.objects.filter(pk=nomination.pk).update(training_class=ended)
     tasks.daily_round.enqueue()
-    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker()
     assert Notice.objects.filter(kind=K.RESULTS_MISSING, recipient=btc_user).count() == 1
     result = DBTaskResult.objects.filter(task_path="reports.tasks.daily_round").exclude(
         status=TaskResultStatus.READY

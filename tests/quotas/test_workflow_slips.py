@@ -4,7 +4,6 @@ class that has not begun is not shown as “Đang học”."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from quotas import services
 from quotas.models import Nomination
 from tests.factories import NominationFactory, PersonFactory, TrainingClassFactory
 from tests.fixture_2021 import course
-from tests.helpers import client_for, page_text
+from tests.helpers import client_for, page_text, run_worker
 from training_plan.models import LegalDocument
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,7 @@ S = Nomination.Status
 
 
 def run_queued_tasks():
-    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker()
 
 
 @pytest.fixture
