@@ -369,7 +369,7 @@ def _progress_cells(row):
 
 def progress_table(heading, first_header, rows, total, *, numbered):
     headers = (["Mục"] if numbered else []) + [first_header] + PROGRESS_HEADERS
-    widths = ([5] if numbered else []) + [31 if numbered else 36] + [9, 8, 7, 7, 8, 8, 9, 8]
+    widths = ([5] if numbered else []) + [27 if numbered else 32] + [13, 8, 7, 7, 8, 8, 9, 8]
     offset = 2 if numbered else 1
     body = [
         {
