@@ -17,7 +17,7 @@ from django.db import transaction
 from quotas.models import Nomination
 from reports import official
 from reports.models import DocumentCounter, DocumentKind, IssuedDocument
-from training_plan.models import Block
+from training_plan.models import Block, Organisation
 from training_plan.rules import accounts_managing_block, block_manager_name, managed_blocks
 
 # The people a unit's letter sends: nominations it has submitted that are not refused.
@@ -79,13 +79,17 @@ def issue(*, kind, issuer, plan, actor, build, course=None, unit=None, people=0,
 
 def block_manager(block):
     """The body that acts for the province on a block (BTC: Party, SNV: State): the organisation
-    of its accounts."""
+    of its accounts, else the organisation of its name."""
     account = accounts_managing_block(block).exclude(organisation=None).first()
-    if account is None:
+    if account is not None:
+        return account.organisation
+    # No account yet: the body of that name (the plan's implementing body of the block).
+    body = Organisation.objects.filter(name=block_manager_name(block)).first()
+    if body is None:
         raise ValidationError(
             f"Chưa có tài khoản của {block_manager_name(block)} để xác định cơ quan ban hành."
         )
-    return account.organisation
+    return body
 
 
 def signer_of(organisation, kind, data=None):
