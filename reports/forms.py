@@ -17,3 +17,16 @@ class NominationDeadlineForm(forms.Form):
             "Để trống nếu không đặt hạn. Các đơn vị còn chỉ tiêu chưa cử được nhắc trước hạn."
         ),
     )
+
+
+class SignerForm(forms.Form):
+    """Who signs a document about to be issued (the number is given when it is issued)."""
+
+    signer_on_behalf = forms.CharField(
+        label="Thẩm quyền ký",
+        max_length=100,
+        required=False,
+        help_text="Ví dụ “T/M BAN THƯỜNG VỤ”, “K/T TRƯỞNG BAN”; để trống khi ký trực tiếp.",
+    )
+    signer_title = forms.CharField(label="Chức vụ người ký", max_length=100)
+    signer_name = forms.CharField(label="Họ và tên người ký", max_length=100)

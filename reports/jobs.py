@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from inbox.jobs import JobResult, builder
 from quotas.selectors import nominations_for_user
-from reports import documents, exports
+from reports import exports, issuing
 from reports.progress import results_context
 from training_plan.models import Plan
 from training_plan.rules import refusal
@@ -104,12 +104,24 @@ def results_xlsx(job, progress):
 
 @builder(RESULTS_PDF)
 def results_pdf(job, progress):
-    """Two steps: the figures, then the PDF (WeasyPrint gives no progress of its own)."""
+    """The year-end report (báo cáo kết quả thực hiện) as an official document: BTC or SNV
+    issue it — a number of their own, the PDF recorded (reports/issuing.py) —; a reader
+    (leadership) gets the same report as of today without a number. Two steps: the figures,
+    then the PDF (WeasyPrint gives no progress of its own)."""
     _still_allowed(job)
     plan = _plan(job)
     progress(0, 2)
     context = results_context(plan)
+    issuer = issuing.results_issuer(job.requester)
     progress(1, 2)
-    content = documents.render_pdf("documents/results.html", context)
+    if job.requester.has_perm("reports.issue_results_report"):
+        document = issuing.issue_results(actor=job.requester, context=context, issuer=issuer)
+        content = bytes(document.pdf)
+        filename = f"bao-cao-ket-qua-{plan.year}-so-{document.number}.pdf"
+        summary = f"Đã cấp số {document.reference}, ngày {document.issued_on:%d/%m/%Y}."
+    else:
+        content = issuing.results_unnumbered(context=context, issuer=issuer)
+        filename = f"bao-cao-ket-qua-{plan.year}.pdf"
+        summary = "Bản đọc, chưa có số: chỉ Ban Tổ chức Tỉnh ủy, Sở Nội vụ cấp số báo cáo."
     progress(2, 2)
-    return JobResult(content=content, filename=f"bao-cao-ket-qua-{plan.year}.pdf", content_type=PDF)
+    return JobResult(content=content, filename=filename, content_type=PDF, summary=summary)

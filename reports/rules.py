@@ -7,12 +7,18 @@ the plan and copies it into the next year. Every file with personal data (workbo
 lists, class lists) is recorded in the download log, whoever downloads it.
 """
 
+import rules
+
 from training_plan.models import Block
 from training_plan.rules import (
     add_perm,
     administrator,
+    in_own_unit,
     is_btc,
     is_snv,
+    is_unit,
+    manages_block,
+    province_staff,
     reads_every_unit,
     reads_own_unit,
 )
@@ -52,6 +58,50 @@ add_perm(
 # The dashboards: the province's (every unit) or the unit's own.
 add_perm("reports.view_plan_progress", reads_every_unit)
 add_perm("reports.view_unit_progress", reads_own_unit)
+
+
+# --- The workflow's documents (reports/issuing.py) ---
+
+
+@rules.predicate
+def is_own_unit(user, unit):
+    """The organisation is the user's own unit (without one: whether the user has a unit)."""
+    if unit is None:
+        return is_unit(user)
+    return is_unit(user) and unit.pk == user.organisation_id
+
+
+@rules.predicate
+def manages_course_block(user, course):
+    return manages_block(user, course.program.block if course is not None else None)
+
+
+# A unit issues its letter sending its people to a course (công văn cử cán bộ đi học).
+add_perm(
+    "reports.issue_letter",
+    administrator | is_own_unit,
+    "Chỉ đơn vị cử cán bộ được lập công văn cử cán bộ đi học của mình.",
+)
+# The block's manager (BTC: Party, SNV: State) issues the decision sending the approved people.
+add_perm(
+    "reports.issue_decision",
+    manages_course_block,
+    "Chỉ Ban Tổ chức Tỉnh ủy (khối Đảng) và Sở Nội vụ (khối Nhà nước) được ban hành quyết định "
+    "cử đi học của khóa thuộc khối mình.",
+)
+add_perm("reports.view_decisions", reads_every_unit, WHOLE_PLAN_ONLY)
+# BTC or SNV issues the results report with a number; leadership reads an unnumbered copy.
+add_perm(
+    "reports.issue_results_report",
+    province_staff,
+    "Chỉ Ban Tổ chức Tỉnh ủy và Sở Nội vụ được ban hành báo cáo kết quả có số.",
+)
+# An issued document: the whole province's readers; a unit its own letters (people's data).
+add_perm(
+    "reports.download_issued_document",
+    reads_every_unit | (reads_own_unit & in_own_unit),
+    OWN_LISTS,
+)
 
 
 def progress_block(user):

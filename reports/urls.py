@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import document_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,5 +30,21 @@ urlpatterns = [
     path("plans/<int:year>/results.xlsx", views.results_xlsx, name="plan_results_xlsx"),
     path("classes/<int:pk>/learners.pdf", views.class_learners_pdf, name="class_learners_pdf"),
     path("classes/<int:pk>/learners.xlsx", views.class_learners_xlsx, name="class_learners_xlsx"),
+    path(
+        "plans/<int:year>/courses/<int:pk>/units/<int:unit_pk>/letter/",
+        document_views.course_letter,
+        name="course_letter",
+    ),
+    path(
+        "plans/<int:year>/courses/<int:pk>/decision/",
+        document_views.course_decision,
+        name="course_decision",
+    ),
+    path("documents/<int:pk>.pdf", document_views.issued_document_pdf, name="issued_document_pdf"),
+    path(
+        "documents/<int:pk>.docx",
+        document_views.issued_document_docx,
+        name="issued_document_docx",
+    ),
     path("downloads/log/", views.download_log, name="download_log"),
 ]

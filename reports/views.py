@@ -24,6 +24,7 @@ from reports.lifecycle import (
     plan_issue,
     plan_set_nomination_deadline,
 )
+from reports.models import DocumentKind, IssuedDocument
 from reports.plan_check import check_plan
 from reports.progress import results_context
 from reports.rules import progress_block
@@ -196,7 +197,11 @@ def dashboard(request, plan):
 @require_perm("reports.view_results")
 def results_page(request, year):
     plan = plan_or_404(year)
-    return render(request, "reports/results.html", results_context(plan))
+    context = results_context(plan)
+    context["documents"] = IssuedDocument.objects.filter(
+        kind=DocumentKind.RESULTS, plan=plan
+    ).defer("pdf", "payload")
+    return render(request, "reports/results.html", context)
 
 
 @require_http_methods(["GET", "POST"])

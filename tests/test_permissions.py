@@ -122,6 +122,27 @@ def own_notice(w):
     return {"pk": notice.pk}
 
 
+def letter_of(w):
+    """The course and unit of unit A's submitted nomination (a letter can be issued)."""
+    return {"year": w.plan.year, "pk": w.quota_line.course_id, "unit_pk": w.nomination_a.unit_id}
+
+
+def own_letter(w):
+    """A letter unit A issued sending its people (names: logged downloads)."""
+    from reports import issuing
+    from reports.models import IssuedDocument
+
+    document = IssuedDocument.objects.filter(unit_id=w.nomination_a.unit_id).first()
+    if document is None:
+        document = issuing.issue_letter(
+            actor=None,
+            unit=w.nomination_a.unit,
+            course=w.quota_line.course,
+            signer={"signer_title": "PHÓ BÍ THƯ", "signer_name": "Nguyễn Văn Ký"},
+        )
+    return {"pk": document.pk}
+
+
 def own_job(w):
     """A finished export with people's data, asked for by unit A's account."""
     from django.core.files.base import ContentFile
@@ -333,6 +354,21 @@ TABLE = [
     Row("plan_results_pdf", WHOLE_PLAN, year),
     Row("plan_results_pdf", WHOLE_PLAN_JOB, year, "post"),
     Row("plan_results_xlsx", WHOLE_PLAN, year),
+    # The workflow's documents: a unit's letter (its own; another unit's page is a 404), the
+    # block manager's decision; a POST without a signer shows the form again.
+    Row("course_letter", UNIT_RECORD, letter_of),
+    Row("course_letter", expect(403, 403, 403, 200, 404, 200), letter_of, "post"),
+    Row(
+        "course_decision", WHOLE_PLAN, lambda w: {"year": w.plan.year, "pk": w.quota_line.course_id}
+    ),
+    Row(
+        "course_decision",
+        PARTY_FORM,
+        lambda w: {"year": w.plan.year, "pk": w.quota_line.course_id},
+        "post",
+    ),
+    Row("issued_document_pdf", UNIT_RECORD, own_letter, download=True, logged=True),
+    Row("issued_document_docx", UNIT_RECORD, own_letter, download=True, logged=True),
     Row("plan_results_xlsx", WHOLE_PLAN_JOB, year, "post"),
     # The inbox: each user their own items.
     Row("inbox", READ),

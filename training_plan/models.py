@@ -520,7 +520,7 @@ class DownloadLog(models.Model):
 
     # The parameters as the log page reads them: {"plan": 2021, "scope": "all"} →
     # “Năm 2021; phạm vi: toàn tỉnh”.
-    FILTER_LABELS = {"class": "lớp số", "job": "việc chạy nền số"}
+    FILTER_LABELS = {"class": "lớp số", "job": "việc chạy nền số", "document": "văn bản số"}
 
     @property
     def filters_text(self):

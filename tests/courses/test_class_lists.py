@@ -137,3 +137,37 @@ def test_unknown_class_is_404(client, btc_user):
     client_for(client, btc_user)
     assert client.get(reverse("class_learners_pdf", args=[999999])).status_code == 404
     assert client.get(reverse("class_learners_xlsx", args=[999999])).status_code == 404
+
+
+def test_a_reason_goes_to_a_note_not_down_the_result_column(client, btc_user, k45):
+    """Issue 14: the result column wrapped a reason over six lines. The column now holds the
+    status with a note number; the reason is a note under the table."""
+    import subprocess
+    import tempfile
+
+    reason = "Nghỉ quá số buổi quy định, không dự thi cuối khóa do ốm dài ngày có giấy xác nhận"
+    NominationFactory(
+        unit=fixture_2021.unit(BINH_SON),
+        course=k45.course,
+        status=Nomination.Status.NOT_COMPLETED,
+        training_class=k45,
+        result_reason=reason,
+        person__full_name="Trần Thị Bích",
+        person__position="Chuyên viên",
+    )
+    content = pdf(client, btc_user, k45)
+    text = pdf_text(content)
+    assert "Không hoàn thành (1)" in text
+    assert f"(1) Trần Thị Bích: {reason}" in text
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        layout = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", handle.name, "-"],
+            check=True,
+            capture_output=True,
+        ).stdout.decode()
+    lines = [line for line in layout.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if "Trần Thị Bích" in line)
+    end = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Ghi chú"))
+    assert end - start <= 2, lines[start:end]  # the row: one or two lines, not six

@@ -51,7 +51,7 @@ from quotas.forms import (
     NominationForm,
     ReasonForm,
 )
-from reports.forms import NominationDeadlineForm, PlanIssueForm
+from reports.forms import NominationDeadlineForm, PlanIssueForm, SignerForm
 from tests.fuzz import hostile, invariants
 from tests.fuzz.forms_html import Field, page_forms
 from tests.fuzz.world import MISSING_PK, ROLE_FIXTURES, ROLES, build_world
@@ -305,6 +305,23 @@ TARGETS = [
         examples=6,
     ),
     # The inbox and the jobs (each user's own: another's item or job is a 404)
+    # The workflow's documents: issuing a letter or a decision (a number, a PDF).
+    Target(
+        "course_letter",
+        lambda w: {
+            "year": [w.plan.year],
+            "pk": [w.party.pk, w.state.pk, MISSING_PK],
+            "unit_pk": [w.unit_a.pk, w.unit_b.pk, MISSING_PK],
+        },
+        known=names(SignerForm),
+        examples=6,
+    ),
+    Target(
+        "course_decision",
+        lambda w: {"year": [w.plan.year], "pk": [w.party.pk, w.state.pk, MISSING_PK]},
+        known=names(SignerForm),
+        examples=6,
+    ),
     Target("inbox", method="get", known=("show", "page"), examples=4),
     Target(
         "inbox_mark_read",
@@ -403,6 +420,8 @@ DOCUMENTS = {
     "class_learners_pdf",
     "class_learners_xlsx",
     "job_download",
+    "issued_document_pdf",
+    "issued_document_docx",
 }
 SKIPPED = {"login", "logout"}
 

@@ -2,6 +2,7 @@
 (`soffice --headless --convert-to pdf`, a throw-away profile) and the PDFs are read back. CI
 installs LibreOffice (.ci/run); a machine without it skips these tests and says why."""
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -164,3 +165,75 @@ def test_appendix_sheet_shows_its_check_values(plan_2021):
         printed = to_pdf(handle.read(), ".xlsx")
     text = " ".join(pdf_pages(printed))
     assert "11.147.406.000" in text or "11,147,406,000" in text
+
+
+# ---- The workflow's documents (công văn, quyết định, báo cáo) ---------------------------------
+
+
+def issued_files(client, users):
+    """Bình Sơn's letter for two people of Cao cấp LLCT, BTC's decision for the approved one,
+    BTC's results report: each issued document's PDF and its Word file as LibreOffice prints it."""
+    from quotas.models import Nomination
+    from reports import issuing
+    from reports.models import IssuedDocument
+    from tests.factories import NominationFactory
+    from tests.helpers import download_via_job
+
+    unit_user, btc_user = users
+    line = fixture_2021.line(fixture_2021.CAO_CAP)
+    binh_son = fixture_2021.unit(BINH_SON)
+    for status in (Nomination.Status.SUBMITTED, Nomination.Status.APPROVED):
+        NominationFactory(unit=binh_son, course=line.course, quota_line=line, status=status)
+    signer = {"signer_title": "PHÓ BÍ THƯ", "signer_name": "Nguyễn Văn Ký"}
+    issuing.issue_letter(actor=unit_user, unit=binh_son, course=line.course, signer=signer)
+    signer = {"signer_title": "TRƯỞNG BAN", "signer_name": "Võ Văn Ban"}
+    issuing.issue_decision(actor=btc_user, course=line.course, signer=signer)
+    client_for(client, btc_user)
+    download_via_job(client, reverse("plan_results_pdf", args=[2021]))
+    return {
+        document.kind: (bytes(document.pdf), to_pdf(issuing.issued_docx(document), ".docx"))
+        for document in IssuedDocument.objects.all()
+    }
+
+
+def words(content):
+    """The words of the document in order, page numbers and spaces left out."""
+    pages = pdf_pages(content)
+    text = " ".join(
+        page.removeprefix(f"{number} ") if number > 1 else page
+        for number, page in enumerate(pages, start=1)
+    )
+    return "".join(text.split())
+
+
+def test_word_letters_decisions_and_report_print_as_their_pdfs(
+    client, unit_a_user, btc_user, without_appendix_classes
+):
+    files = issued_files(client, (unit_a_user, btc_user))
+    assert set(files) == {"cong_van_cu_di_hoc", "quyet_dinh_cu_di_hoc", "bao_cao_ket_qua"}
+    for kind, (pdf, word) in files.items():
+        # Same pages, portrait and landscape alike: the document, then its annex on its own page.
+        orientation = [[w > h for w, h in pdf_sizes(content)] for content in (pdf, word)]
+        assert orientation[0] == orientation[1], kind
+        first_pdf, first_word = pdf_pages(pdf)[0], pdf_pages(word)[0]
+        for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "Nơi nhận:"):
+            assert expected in first_pdf and expected in first_word, (kind, expected)
+        assert len(words(word)) > 500
+        # The same words in the same order after the heading (whose two columns the readers
+        # may take in another order) and the same heading words.
+        date = re.search(r"ngày\d\dtháng\d\dnăm\d{4}", words(pdf))[0]
+        head_word, body_word = words(word).split(date, 1)
+        head_pdf, body_pdf = words(pdf).split(date, 1)
+        # The text word for word up to the annex; in the annex's tables the readers take the
+        # cells of a wrapped header in another order: the same characters.
+        annex = re.compile("DANHSÁCH|PHỤLỤC")
+        assert annex.split(body_word)[0] == annex.split(body_pdf)[0], kind
+        assert sorted(body_word) == sorted(body_pdf), kind
+        assert sorted(head_word) == sorted(head_pdf), kind
+        for lines in layout_pages(word):
+            assert len(lines) >= 3, (kind, lines)  # no page holds only a heading or a line
+    letter_pdf, letter_word = files["cong_van_cu_di_hoc"]
+    for text in (pdf_pages(letter_pdf)[1], pdf_pages(letter_word)[1]):
+        assert "DANH SÁCH TRÍCH NGANG" in text and "Chuyên viên" in text
+    report_word = " ".join(pdf_pages(files["bao_cao_ket_qua"][1]))
+    assert "BÁO CÁO" in report_word and "5. Kết quả theo lớp" in report_word
