@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from needs.draft import proposals_to_nominations
 from training_plan.models import Plan
 from training_plan.rules import check_perm
 
@@ -47,6 +48,7 @@ def plan_issue(*, plan: Plan, number: str, issue_date: datetime.date, actor) -> 
             raise PlanCheckFailed(issues)
         current.status = Plan.Status.ISSUED
         current.save(update_fields=["number", "issue_date", "status"])
+        proposals_to_nominations(plan=current, actor=actor)  # needs round's named people
     return current
 
 
