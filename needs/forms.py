@@ -2,6 +2,7 @@
 
 from django import forms
 
+from courses.forms import IdsField
 from needs.models import MAX_COUNT, collects_people
 from training_plan.text import format_number
 from training_plan.widgets import DateInput
@@ -22,7 +23,7 @@ class RoundForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    courses = forms.ModelMultipleChoiceField(
+    courses = IdsField(
         label="Các chương trình, khóa đăng ký",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

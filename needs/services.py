@@ -59,10 +59,10 @@ def _label(status):
 
 
 def source_plan_for(year):
-    """The plan a round of `year` takes its structure from: the latest plan before the year."""
-    plan = Plan.objects.filter(year__lt=year).order_by("-year").first()
+    """The plan a round of `year` takes its structure from: the plan of the year before."""
+    plan = Plan.objects.filter(year=year - 1).first()
     if plan is None:
-        raise NeedsRefused(f"Chưa có kế hoạch nào trước năm {year} để làm khung đăng ký.")
+        raise NeedsRefused(f"Chưa có kế hoạch năm {year - 1} để làm khung đăng ký năm {year}.")
     return plan
 
 

@@ -73,8 +73,7 @@ def needs_round_open(request, year, block):
     try:
         source = current.source_plan if current else services.source_plan_for(year)
     except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect("needs_round", year=year)
+        raise Http404(error_text(error)) from error
     courses = services.round_courses_queryset(source, block)
     initial = (
         {"deadline": current.deadline, "note": current.note, "courses": list(current.courses.all())}
@@ -121,7 +120,8 @@ def needs_start(request, year, block):
     check_perm(request.user, "needs.change_register")
     round_ = selectors.round_or_404(year, block)
     if request.user.organisation_id is None:
-        raise Http404("Tài khoản không thuộc đơn vị nào.")
+        messages.error(request, "Tài khoản không thuộc đơn vị nào nên không nhập nhu cầu.")
+        return redirect("needs_round", year=year)
     register = services.register_for(
         actor=request.user, round_=round_, unit=request.user.organisation
     )
@@ -283,6 +283,8 @@ def needs_action(request, pk, action):
 @require_perm("needs.view_consolidation")
 def needs_consolidation(request, year):
     tables = selectors.consolidation(year)
+    if not tables:
+        raise Http404("Chưa có đợt đăng ký nhu cầu của năm này.")
     return render(request, "needs/consolidation.html", {"year": year, "tables": tables})
 
 

@@ -75,10 +75,17 @@ def plan_version_pdf(request, year, pk):
 
 
 def _pair(request, plan):
-    """The two versions of the query string (?a=…&b=…), older first; 404 if missing."""
+    """The two versions of the query string (?a=…&b=…), older first; without them the latest
+    two; 404 if missing."""
     ids = [parse_id(request.GET.get(name)) for name in ("a", "b")]
     if None in ids:
-        raise Http404("Chọn hai phiên bản để so sánh.")
+        ids = list(
+            PlanVersion.objects.filter(plan=plan)
+            .order_by("-number")
+            .values_list("pk", flat=True)[:2]
+        )
+        if len(ids) < 2:
+            raise Http404("Cần ít nhất hai phiên bản để so sánh.")
     found = {v.pk: v for v in PlanVersion.objects.filter(plan=plan, pk__in=ids).defer("pdf")}
     if len(found) != len(set(ids)) or ids[0] == ids[1]:
         raise Http404("Không tìm thấy phiên bản để so sánh.")
