@@ -63,7 +63,9 @@ def register_for_user(user, pk):
         .select_related("round__source_plan", "unit")
         .prefetch_related(
             Prefetch("round__courses", queryset=_ordered_courses()),
-            Prefetch("counts", queryset=NeedsCount.objects.select_related("course")),
+            Prefetch(
+                "counts", queryset=NeedsCount.objects.select_related("course__program__section")
+            ),
             Prefetch(
                 "people",
                 queryset=NeedsPerson.objects.select_related(
