@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from needs import exports, selectors, services
 from needs.forms import CountsForm, PersonEntryForm, ReturnForm, RoundForm
-from needs.models import UnitNeeds
+from needs.models import NeedsRound, UnitNeeds
 from training_plan import selectors as core_selectors
 from training_plan.access import check_perm, require_perm
 from training_plan.history import history_rows
@@ -28,10 +28,12 @@ def _block_or_404(block):
 
 @require_perm("needs.view_round")
 def needs_current(request):
-    """The round of the year after the latest plan."""
+    """The latest round, or the year after the latest plan before any round."""
+    round_ = NeedsRound.objects.order_by("-year").first()
+    if round_ is not None:
+        return redirect("needs_round", year=round_.year)
     plan = core_selectors.latest_plan()
-    year = plan.year + 1 if plan else 2000
-    return redirect("needs_round", year=year)
+    return redirect("needs_round", year=plan.year + 1 if plan else 2000)
 
 
 @require_perm("needs.view_round")
