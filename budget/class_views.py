@@ -26,7 +26,7 @@ from quotas.models import Nomination
 from training_plan.access import require_perm
 from training_plan.models import Block
 from training_plan.pagination import DeferredJoinPaginator
-from training_plan.selectors import latest_plan, plan_or_404
+from training_plan.selectors import current_plan, plan_or_404
 from training_plan.web import error_text
 
 # ---------------------------------------------------------------------------------------------
@@ -38,7 +38,7 @@ LEARNER_PAGE_SIZE = 100
 
 
 def class_list_current(request):
-    plan = latest_plan()
+    plan = current_plan()
     if plan is None:
         return redirect("home")
     return redirect("class_list", year=plan.year)

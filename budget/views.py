@@ -12,13 +12,13 @@ from budget.forms import BudgetLineForm, CostNormForm
 from budget.selectors import training_class_for_user
 from training_plan.access import check_perm, require_perm
 from training_plan.models import Block
-from training_plan.selectors import latest_plan, plan_or_404
+from training_plan.selectors import current_plan, plan_or_404
 from training_plan.text import format_money
 from training_plan.web import error_text
 
 
 def _latest(name):
-    plan = latest_plan()
+    plan = current_plan()
     if plan is None:
         return redirect("home")
     return redirect(name, year=plan.year)

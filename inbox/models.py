@@ -33,6 +33,7 @@ class Notice(models.Model):
         PLAN_ISSUED = "plan_issued", "Kế hoạch được ban hành"
         FILE_READY = "file_ready", "Tệp đã sẵn sàng"
         JOB_FAILED = "job_failed", "Việc chạy nền không thành công"
+        NEEDS_ROUND = "needs_round", "Đăng ký nhu cầu đào tạo, bồi dưỡng"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

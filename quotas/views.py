@@ -48,7 +48,7 @@ from training_plan.web import error_text, parse_id, parse_ids
 
 
 def allocation_home(request):
-    plan = plan_selectors.plan_list().first()
+    plan = plan_selectors.current_plan()
     if plan is None:
         return render(request, "training_plan/no_plan.html")
     return redirect("allocation_overview", year=plan.year)

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from inbox.models import Notice
 from inbox.services import notify, subject_key
+from needs.draft import proposals_to_nominations
 from training_plan.models import Block, Plan, User
 from training_plan.rules import accounts_managing_block, check_perm, leadership_accounts
 
@@ -51,6 +52,7 @@ def plan_issue(*, plan: Plan, number: str, issue_date: datetime.date, actor) -> 
         current.status = Plan.Status.ISSUED
         current.save(update_fields=["number", "issue_date", "status"])
         _tell_issued(current, actor)
+        proposals_to_nominations(plan=current, actor=actor)  # needs round's named people
     return current
 
 

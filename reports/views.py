@@ -228,8 +228,8 @@ def download_log(request):
 
 
 def home(request):
-    """The dashboard of the latest plan for the user's role."""
-    plan = selectors.plan_list().first()
+    """The dashboard of the current plan (the latest issued) for the user's role."""
+    plan = selectors.current_plan()
     if plan is None:
         return render(request, "training_plan/no_plan.html")
     return dashboard(request, plan)

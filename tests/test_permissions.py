@@ -22,6 +22,7 @@ from django.utils import timezone
 from tests.conftest import load_plan_fixtures
 from tests.factories import UserFactory
 from tests.fixture_2021 import unit
+from tests.needs import world as needs_world
 from tests.security.world import build_world, url_patterns
 from tests.training_plan.pdf_helpers import body
 from training_plan.models import DownloadLog, Plan, User
@@ -379,6 +380,106 @@ TABLE = [
     Row("job_status", REQUESTER_ONLY, own_job),
     Row("job_download", REQUESTER_ONLY, own_job, download=True, logged=True),
     Row("download_log", BTC_ONLY),
+    # --- The needs round of 2022: BTC opens the Party block's, SNV the State block's; a unit
+    # enters its own register (another unit's: 404); leadership reads ---
+    Row("needs_current", REDIRECT),
+    Row("needs_round", READ, lambda w: {"year": needs_world.YEAR}),
+    Row("needs_round_open", PARTY_FORM, lambda w: {"year": needs_world.YEAR, "block": "party"}),
+    Row(
+        "needs_round_open",
+        STATE_FORM,
+        lambda w: {"year": needs_world.YEAR, "block": "state"},
+        label="state",
+    ),
+    Row("needs_start", POST_ONLY, lambda w: {"year": needs_world.YEAR, "block": "party"}),
+    Row(
+        "needs_start",
+        expect(403, 403, 403, 302, 302, 302),
+        lambda w: needs_world.rounds() and {"year": needs_world.YEAR, "block": "party"},
+        "post",
+    ),
+    Row(
+        "needs_consolidation",
+        WHOLE_PLAN,
+        lambda w: needs_world.rounds() and {"year": needs_world.YEAR},
+    ),
+    Row(
+        "needs_consolidation_xlsx",
+        WHOLE_PLAN,
+        lambda w: needs_world.rounds() and {"year": needs_world.YEAR},
+        download=True,
+    ),
+    Row("needs_detail", UNIT_RECORD, lambda w: {"pk": needs_world.register().pk}),
+    Row("needs_counts", POST_ONLY, lambda w: {"pk": needs_world.register().pk}),
+    Row(
+        "needs_counts",
+        expect(403, 403, 403, 302, 404, 302),
+        lambda w: {"pk": needs_world.register().pk},
+        "post",
+    ),
+    Row("needs_person_add", POST_ONLY, lambda w: {"pk": needs_world.register().pk}),
+    Row(
+        "needs_person_add",
+        expect(403, 403, 403, 302, 404, 302),
+        lambda w: {"pk": needs_world.register().pk},
+        "post",
+    ),
+    Row(
+        "needs_person_remove",
+        POST_ONLY,
+        lambda w: {"pk": needs_world.register().pk, "entry_pk": needs_world.entry().pk},
+    ),
+    Row(
+        "needs_person_remove",
+        expect(403, 403, 403, 302, 404, 302),
+        lambda w: {"pk": needs_world.register().pk, "entry_pk": needs_world.entry().pk},
+        "post",
+    ),
+    Row(
+        "needs_action",
+        expect(403, 403, 403, 302, 404, 302),
+        lambda w: {"pk": needs_world.register().pk, "action": "submit"},
+        "post",
+        "submit",
+    ),
+    # A draft: BTC may review the Party round, the service refuses the move (a message).
+    Row(
+        "needs_action",
+        expect(302, 403, 403, 403, 404, 302),
+        lambda w: {"pk": needs_world.register().pk, "action": "accept"},
+        "post",
+        "accept",
+    ),
+    Row(
+        "needs_action",
+        expect(200, 403, 403, 403, 404, 200),
+        lambda w: {"pk": needs_world.register().pk, "action": "return"},
+        label="return",
+    ),
+    Row("needs_draft", BTC_ONLY, lambda w: needs_world.rounds() and {"year": needs_world.YEAR}),
+    # --- Plan versions: the province's offices and leadership read; BTC saves ---
+    Row("plan_versions", WHOLE_PLAN, year),
+    Row("plan_version_save", POST_ONLY, year),
+    Row("plan_version_save", expect(302, 403, 403, 403, 403, 302), year, "post"),
+    Row(
+        "plan_version_pdf",
+        WHOLE_PLAN,
+        lambda w: {"year": w.plan.year, "pk": needs_world.versions()[0].pk},
+        download=True,
+    ),
+    Row(
+        "plan_version_amendment_pdf",
+        WHOLE_PLAN,
+        lambda w: {"year": w.plan.year, "pk": needs_world.versions()[1].pk},
+        download=True,
+    ),
+    Row("plan_versions_compare", WHOLE_PLAN, lambda w: needs_world.versions() and year(w)),
+    Row(
+        "plan_versions_compare_pdf",
+        WHOLE_PLAN,
+        lambda w: needs_world.versions() and year(w),
+        download=True,
+    ),
     # The user's own account; the forgotten-password pages are open to anonymous visitors.
     Row("password_change", READ),
     Row("password_change_done", READ),

@@ -572,7 +572,7 @@ def set_sort_key(sender, instance, **kwargs):
     instance.sort_key = text_sort_key(instance.name)
 
 
-PROJECT_APPS = {"training_plan", "courses", "quotas", "budget", "reports"}
+PROJECT_APPS = {"training_plan", "courses", "quotas", "budget", "needs", "reports", "versions"}
 
 
 @receiver(pre_save)

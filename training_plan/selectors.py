@@ -55,5 +55,13 @@ def latest_plan():
     return plan_list().first()
 
 
+def current_plan():
+    """The plan people work on: the latest issued one. A draft of a later year (built from the
+    needs round) is not current until it is issued; before any plan is issued, the earliest
+    draft is the one being finished."""
+    plans = plan_list()
+    return plans.filter(status=Plan.Status.ISSUED).first() or plans.last()
+
+
 def plan_exists(province, year):
     return Plan.objects.filter(province=province, year=year).exists()

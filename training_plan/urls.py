@@ -53,6 +53,8 @@ urlpatterns = [
     path("", include("inbox.urls")),
     path("", include("quotas.urls")),
     path("", include("budget.urls")),
+    path("", include("needs.urls")),
     path("", include("reports.urls")),
+    path("", include("versions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -43,6 +43,7 @@ from hypothesis import strategies as st
 from budget.forms import BudgetLineForm, CostNormForm
 from courses.forms import CancelClassForm, EnrolForm, TrainingClassCreateForm
 from inbox.forms import MailPreferenceForm
+from needs.forms import ReturnForm, RoundForm
 from quotas.forms import (
     AllocationMoveForm,
     AllocationSetForm,
@@ -55,7 +56,9 @@ from reports.forms import NominationDeadlineForm, PlanIssueForm, SignerForm
 from tests.fuzz import hostile, invariants
 from tests.fuzz.forms_html import Field, page_forms
 from tests.fuzz.world import MISSING_PK, ROLE_FIXTURES, ROLES, build_world
+from tests.needs import world as needs_world
 from training_plan.forms import PersonFilterForm, PersonForm
+from versions.forms import SaveVersionForm
 
 pytestmark = pytest.mark.django_db
 
@@ -331,6 +334,57 @@ TARGETS = [
     ),
     Target("inbox_open", lambda w: {"pk": [MISSING_PK, HUGE_PK]}, method="get", examples=2),
     Target("mail_preferences", known=names(MailPreferenceForm), examples=4),
+    # The needs round of 2022 and the plan's versions (tests/needs/world.py)
+    Target(
+        "needs_round_open",
+        lambda w: {"year": [needs_world.YEAR, HUGE_PK], "block": ["party", "state", "x"]},
+        known=names(RoundForm),
+        good={"deadline": "31/10/2021", "note": "Gửi trước hạn"},
+        examples=6,
+    ),
+    Target(
+        "needs_start",
+        lambda w: needs_world.rounds() and {"year": [needs_world.YEAR], "block": ["party", "x"]},
+        examples=4,
+    ),
+    Target(
+        "needs_counts",
+        lambda w: {"pk": [needs_world.register().pk, MISSING_PK]},
+        page=lambda w, kwargs: reverse("needs_detail", args=[needs_world.register().pk]),
+        examples=6,
+    ),
+    Target(
+        "needs_person_add",
+        lambda w: {"pk": [needs_world.register().pk, MISSING_PK]},
+        page=lambda w, kwargs: reverse("needs_detail", args=[needs_world.register().pk]),
+        known=("person", "course", "major", "institution", "reason"),
+        examples=6,
+    ),
+    Target(
+        "needs_person_remove",
+        lambda w: {"pk": [needs_world.register().pk], "entry_pk": [needs_world.entry().pk]},
+        examples=2,
+    ),
+    Target(
+        "needs_action",
+        lambda w: {
+            "pk": [needs_world.register().pk, MISSING_PK],
+            "action": ["submit", "accept", "return", "delete"],
+        },
+        known=names(ReturnForm),
+        examples=6,
+    ),
+    Target(
+        "needs_draft", lambda w: needs_world.rounds() and {"year": [needs_world.YEAR]}, examples=2
+    ),
+    Target("plan_version_save", year, known=names(SaveVersionForm), examples=4),
+    Target(
+        "plan_versions_compare",
+        lambda w: needs_world.versions() and {"year": [w.plan.year]},
+        method="get",
+        known=("a", "b"),
+        examples=4,
+    ),
     Target("download_log", method="get", known=("page",), examples=4),
     # The user's own account
     Target("password_change", known=("old_password", "new_password1", "new_password2")),
@@ -407,6 +461,11 @@ PLAIN_PAGES = {
     "job_detail": lambda w: {"pk": unit_a_job()},
     "job_status": lambda w: {"pk": unit_a_job()},
     "nomination_import_checked": lambda w: {"pk": unit_a_import_check(w)},
+    "needs_current": lambda w: {},
+    "needs_round": lambda w: {"year": needs_world.YEAR},
+    "needs_consolidation": lambda w: needs_world.rounds() and {"year": needs_world.YEAR},
+    "needs_detail": lambda w: {"pk": needs_world.register().pk},
+    "plan_versions": lambda w: {"year": w.plan.year},
 }
 DOCUMENTS = {
     "plan_document_pdf",
@@ -422,6 +481,10 @@ DOCUMENTS = {
     "job_download",
     "issued_document_pdf",
     "issued_document_docx",
+    "needs_consolidation_xlsx",
+    "plan_version_pdf",
+    "plan_version_amendment_pdf",
+    "plan_versions_compare_pdf",
 }
 SKIPPED = {"login", "logout"}
 
@@ -452,6 +515,13 @@ def _write_stats():
         rows = [[*key, count] for key, count in sorted(STATS.items(), key=str)]
         with open(path, "w") as out:
             json.dump(rows, out, ensure_ascii=False, indent=0)
+
+
+@pytest.fixture(autouse=True)
+def _quick_pdf(monkeypatch):
+    """Issuing a plan or saving a version renders its PDF: not WeasyPrint here (the fuzzer checks
+    forms; tests/training_plan and tests/needs check documents)."""
+    monkeypatch.setattr("reports.documents.write_pdf", lambda html: b"%PDF-1.7 fuzz")
 
 
 # --- Running one request ------------------------------------------------------------------------

@@ -10,7 +10,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-APPS = ["training_plan", "courses", "quotas", "budget", "reports", "demo"]
+APPS = [
+    "training_plan",
+    "inbox",
+    "courses",
+    "quotas",
+    "budget",
+    "needs",
+    "reports",
+    "versions",
+    "demo",
+]
 
 pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter không có")
 

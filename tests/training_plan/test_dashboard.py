@@ -269,3 +269,17 @@ def test_the_dashboard_signs_a_budget_difference_as_the_budget_page_does(
     budget_page = page_text(client.get(reverse("budget_overview", args=[2021])))
     assert "+3.000.000" in dashboard
     assert "+3.000.000" in budget_page
+
+
+def test_a_draft_of_next_year_does_not_replace_the_current_plan(client, btc_user, plan_2021):
+    """The needs round builds next year's draft; the dashboard and the "current" pages stay on
+    the plan being worked on until the draft is issued."""
+    from reports.lifecycle import plan_copy_to_year
+
+    plan_copy_to_year(plan=plan_2021, year=2022, actor=btc_user)
+    client = client_for(client, btc_user)
+    assert "Tổng quan kế hoạch năm 2021" in page_text(client.get(reverse("home")))
+    assert client.get(reverse("budget_current"))["Location"].endswith("/plans/2021/budget/")
+    plan_2021.status = plan_2021.Status.ISSUED
+    plan_2021.save()
+    assert client.get(reverse("allocation_home"))["Location"].endswith("/plans/2021/allocations/")

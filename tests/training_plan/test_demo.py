@@ -70,7 +70,11 @@ def test_demo_year_is_complete_consistent_and_seeded_once(seeded):
     ]
 
     # Invariants: seat-holding ≤ allocation ≤ line; allocations on every capped line.
-    capped = QuotaLine.objects.filter(planned_count__isnull=False)
+    # (The living year is 2021; the demo's 2022 draft, built from the needs round, has no
+    # allocations yet.)
+    capped = QuotaLine.objects.filter(
+        planned_count__isnull=False, course__program__section__plan__year=2021
+    )
     for line in capped:
         allocated = line.allocations.aggregate(total=Sum("count"))["total"]
         assert 0 < allocated <= line.planned_count, line
@@ -112,3 +116,23 @@ def test_every_role_sees_a_living_year(client, seeded):
         client.logout()
     unit_people = client_for(client, seeded["binhson"]).get(reverse("person_list"))
     assert unit_people.context["page"].paginator.count == 30
+
+
+def test_demo_needs_round_draft_and_versions(client, seeded):
+    """The 2022 needs round with registers in every state, the draft built from it and two
+    versions of the draft that differ; each page has something to show."""
+    from needs.models import DraftProposal, UnitNeeds
+    from versions.models import PlanVersion
+
+    assert set(UnitNeeds.objects.values_list("status", flat=True)) == set(UnitNeeds.Status.values)
+    assert UnitNeeds.objects.get(unit__code="huyen-uy-son-tinh").return_reason
+    assert DraftProposal.objects.filter(plan__year=2022).count() >= 4
+    first, second = PlanVersion.objects.filter(plan__year=2022).order_by("number")
+    assert (first.step, second.step) == ("draft", "saved")
+    client_for(client, seeded["btc"])
+    page = client.get(reverse("plan_versions_compare", args=[2022]))
+    items = {item.key: (item.old, item.new) for item in page.context["comparison"].quota_lines}
+    assert items["III.3.6-1"] == (180, 200)
+    assert page.context["comparison"].texts[0].label == "Mục đích"
+    needs = client.get(reverse("needs_consolidation", args=[2022]))
+    assert needs.status_code == 200 and needs.context["tables"][0].total > 0

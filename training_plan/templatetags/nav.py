@@ -16,6 +16,7 @@ SECTIONS = [
     ("classes", ("class_", "budget_line_")),
     ("budget", ("budget_", "cost_norm_", "block_review")),
     ("download_log", ("download_log",)),
+    ("needs", ("needs_",)),
     ("plans", ("plan_", "program_", "course_")),
     ("home", ("home",)),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from demo import needs as demo_needs
 from demo import year as demo
 
 
@@ -54,6 +55,11 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     "Dữ liệu demo (cán bộ, phân bổ, hồ sơ cử đi học) đã có, giữ nguyên."
+                )
+            if demo_needs.demo_needs_create():
+                self.stdout.write(
+                    "Đã tạo đợt đăng ký nhu cầu năm 2022, dự thảo kế hoạch năm 2022 và hai "
+                    "phiên bản của dự thảo."
                 )
             return
         from demo import scale
