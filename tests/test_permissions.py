@@ -112,11 +112,21 @@ def line_of(attribute):
     return lambda w: {"year": w.plan.year, "pk": getattr(w, attribute).pk}
 
 
+def unit_own_account():
+    """The table's unit A account; in other tests that walk the URL conf (the CSRF matrix),
+    any account of unit A."""
+    return (
+        User.objects.filter(username=ACCOUNTS["unit_own"][0]).first()
+        or User.objects.filter(organisation__code=ACCOUNTS["unit_own"][2]).first()
+        or UserFactory(organisation=unit(ACCOUNTS["unit_own"][2]))
+    )
+
+
 def own_notice(w):
     """An item of unit A's account's inbox."""
     from inbox.models import Notice
 
-    recipient = User.objects.get(username=ACCOUNTS["unit_own"][0])
+    recipient = unit_own_account()
     notice = Notice.objects.filter(recipient=recipient).first() or Notice.objects.create(
         recipient=recipient, kind=Notice.Kind.DEADLINE, title="Sắp đến hạn", url="/"
     )
@@ -150,7 +160,7 @@ def own_job(w):
 
     from inbox.models import Job
 
-    requester = User.objects.get(username=ACCOUNTS["unit_own"][0])
+    requester = unit_own_account()
     job = Job.objects.filter(requester=requester).first()
     if job is None:
         job = Job(
@@ -178,7 +188,7 @@ def own_import_check(w):
     """A big import file of unit A's account, checked by the worker: its preview."""
     from inbox.models import Job
 
-    requester = User.objects.get(username=ACCOUNTS["unit_own"][0])
+    requester = unit_own_account()
     job = Job.objects.filter(requester=requester, kind="nomination_import_check").first()
     if job is None:
         job = Job.objects.create(

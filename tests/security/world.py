@@ -130,7 +130,20 @@ def build_world(plan):
     owner = User.objects.create_user("co_thiet_bi_2fa")
     totp_device = TOTPDevice.objects.create(user=owner, name="Ứng dụng xác thực", confirmed=True)
     static_device = StaticDevice.objects.create(user=owner, name="Mã dự phòng")
+    # The inbox, its e-mail preference and a job of the table's administrator; a queued task.
+    from inbox.models import Job, MailPreference, Notice
+    from inbox.tasks import send_notice_mail
+
+    notice = Notice.objects.create(
+        recipient=owner, kind=Notice.Kind.DEADLINE, title="Sắp đến hạn gửi danh sách", url="/"
+    )
+    mail_preference = MailPreference.objects.create(user=owner)
+    job = Job.objects.create(requester=owner, kind="nominations_all_years", title="Danh sách")
+    send_notice_mail.enqueue(notice.pk)
     return SimpleNamespace(
+        notice=notice,
+        mail_preference=mail_preference,
+        job=job,
         totp_device=totp_device,
         static_device=static_device,
         plan=plan,
