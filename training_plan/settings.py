@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "courses",
     "quotas",
     "budget",
+    "commitments",
+    "evaluation",
     "reports",
     "demo",
     "axes",
