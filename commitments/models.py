@@ -229,11 +229,18 @@ class Commitment(models.Model):
         return self.nomination.course.program.block
 
     @property
+    def state_label(self):
+        """The state's name (the queryset's `with_state` annotates `state`)."""
+        return State(self.state).label if getattr(self, "state", None) else ""
+
+    @property
     def unit_id(self):
         """The unit that keeps the record now (scoping: `in_own_unit`)."""
         return self.person.organisation_id
 
     def interruption_months(self, until=None):
+        if self.pk is None:
+            return 0
         return sum(i.months(until) for i in self.interruptions.all())
 
     def served_months(self, on: datetime.date) -> int:

@@ -513,7 +513,12 @@ class DownloadLog(models.Model):
 
     # The parameters as the log page reads them: {"plan": 2021, "scope": "all"} →
     # “Năm 2021; phạm vi: toàn tỉnh”.
-    FILTER_LABELS = {"class": "lớp số", "job": "việc chạy nền số"}
+    FILTER_LABELS = {
+        "class": "lớp số",
+        "job": "việc chạy nền số",
+        "person": "hồ sơ cán bộ số",
+        "commitment": "cam kết số",
+    }
 
     @property
     def filters_text(self):

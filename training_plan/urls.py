@@ -53,6 +53,9 @@ urlpatterns = [
     path("", include("inbox.urls")),
     path("", include("quotas.urls")),
     path("", include("budget.urls")),
+    path("", include("commitments.urls")),
+    path("", include("evaluation.urls")),
+    path("", include("reports.after_urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
