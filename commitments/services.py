@@ -114,6 +114,30 @@ def commitment_cost(commitment: Commitment) -> Cost:
 
 # --- Commitments --------------------------------------------------------------------------
 
+# Dates a commitment can have: from NĐ 101/2017's time to a return at most ten years ahead.
+EARLIEST = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def check_dates(**dates):
+    """Refuse dates outside what a commitment can have (a mistyped year)."""
+    latest = timezone.localdate().replace(year=timezone.localdate().year + YEARS_AHEAD)
+    labels = {
+        "sent_date": "Ngày cử đi đào tạo",
+        "signed_date": "Ngày ký cam kết",
+        "return_date": "Ngày trở về công tác",
+        "start_date": "Ngày bắt đầu gián đoạn",
+        "end_date": "Ngày kết thúc gián đoạn",
+        "event_date": "Ngày phát sinh",
+        "decision_date": "Ngày quyết định",
+        "paid_on": "Ngày nộp",
+    }
+    for name, value in dates.items():
+        if value is not None and not EARLIEST <= value <= latest:
+            raise ValidationError(
+                f"{labels[name]} phải từ {EARLIEST:%d/%m/%Y} đến {latest:%d/%m/%Y}."
+            )
+
 
 def _check_months(training_months, required_months, rule):
     for value, label in ((training_months, "Thời gian đào tạo"), (required_months, "T1")):
@@ -154,6 +178,7 @@ def commitment_create(
     """Record the commitment signed with a nomination under the rule in force on `sent_date`.
     Without T1, the rule's least: multiple × training months."""
     check_perm(actor, "commitments.change_commitment", nomination)
+    check_dates(sent_date=sent_date, signed_date=signed_date, return_date=return_date)
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if Commitment.objects.filter(nomination=nomination).exists():
         raise ValidationError("Hồ sơ cử đi học này đã có cam kết phục vụ.")
@@ -202,6 +227,7 @@ def commitment_update(*, actor, commitment: Commitment, **changes) -> Commitment
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"Unknown commitment fields: {sorted(unknown)}")
+    check_dates(return_date=changes.get("return_date"))
     for name, value in changes.items():
         setattr(commitment, name, value)
     if commitment.return_date is not None and commitment.return_date < commitment.sent_date:
@@ -222,6 +248,7 @@ def interruption_add(
     *, actor, commitment: Commitment, start_date: datetime.date, end_date: datetime.date, reason
 ) -> Interruption:
     check_perm(actor, "commitments.change_commitment", commitment)
+    check_dates(start_date=start_date, end_date=end_date)
     if commitment.return_date is None:
         raise ValidationError("Chưa có ngày trở về công tác: chưa tính thời gian phục vụ.")
     if end_date < start_date:
@@ -275,6 +302,7 @@ def repayment_calculate(*, commitment: Commitment, kind: str, event_date: dateti
     """The amount a case would repay, with its figures (nothing saved)."""
     if kind not in RepaymentKind.values:
         raise ValidationError("Chọn trường hợp đền bù.")
+    check_dates(event_date=event_date)
     share = commitment.rule.share_for(kind)
     if share is None:
         raise ValidationError(
@@ -325,6 +353,7 @@ def repayment_case_create(
     commitment = Commitment.objects.select_for_update().select_related("rule").get(pk=commitment.pk)
     if RepaymentCase.objects.filter(commitment=commitment).exists():
         raise ValidationError("Cam kết này đã có quyết định đền bù.")
+    check_dates(event_date=event_date, decision_date=decision_date)
     if event_date > timezone.localdate():
         raise ValidationError("Ngày phát sinh không thể sau hôm nay.")
     calculation = repayment_calculate(commitment=commitment, kind=kind, event_date=event_date)
@@ -374,6 +403,7 @@ def payment_add(
 ) -> Payment:
     """Record an instalment; never more than what remains."""
     check_perm(actor, "commitments.decide_repayment", case.commitment)
+    check_dates(paid_on=paid_on)
     case = RepaymentCase.objects.select_for_update().get(pk=case.pk)
     remaining = case.amount - case_paid(case)
     if amount is None or amount < 1:

@@ -360,3 +360,26 @@ def commitment(
     record.service_end_date = record.compute_service_end()
     record.save()
     return record
+
+
+def decided_commitment(*, kind="dropout", event_date=datetime.date(2022, 3, 1), **fields):
+    """A commitment with its repayment decided (figures from the service's calculation)."""
+    from commitments.models import RepaymentCase
+    from commitments.services import repayment_calculate
+
+    fields.setdefault("cost", 10_000_000)
+    record = commitment(**fields)
+    calculation = repayment_calculate(commitment=record, kind=kind, event_date=event_date)
+    RepaymentCase.objects.create(
+        commitment=record,
+        kind=kind,
+        event_date=event_date,
+        share=calculation.share,
+        cost=calculation.cost,
+        cost_source=calculation.cost_source,
+        required_months=calculation.required_months,
+        served_months=calculation.served_months,
+        amount=calculation.amount,
+        legal_citation=calculation.citation,
+    )
+    return record

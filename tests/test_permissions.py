@@ -69,6 +69,9 @@ STATE_FORM = expect(403, 200, 403, 403, 403, 200)
 # Its POST: done (or refused with a message) and sent back.
 PARTY_POST = expect(302, 403, 403, 403, 403, 302)
 STATE_POST = expect(403, 302, 403, 403, 403, 302)
+# A Party-block commitment of unit A: the unit and BTC act on it, SNV and leadership read it.
+COMMITMENT_FORM = expect(200, 403, 403, 200, 404, 200)
+COMMITMENT_POST = expect(302, 403, 403, 302, 404, 302)
 
 
 @dataclass
@@ -253,6 +256,23 @@ TABLE = [
     Row("plan_results_pdf", WHOLE_PLAN, year, download=True),
     Row("plan_results_xlsx", WHOLE_PLAN, year, download=True),
     Row("download_log", BTC_ONLY),
+    # --- After training: commitments follow the person (unit A's); the unit and the block's
+    # manager (here BTC, Party block) act, leadership reads ---
+    Row("commitment_list", READ),
+    # No nomination chosen: sent back to the list with a message.
+    Row("commitment_create", expect(302, 302, 403, 302, 302, 302)),
+    Row("commitment_detail", UNIT_RECORD, pk("commitment")),
+    Row("commitment_detail", UNIT_RECORD, pk("decided"), label="decided"),
+    Row("commitment_edit", COMMITMENT_FORM, pk("commitment")),
+    Row("commitment_repayment", COMMITMENT_FORM, pk("commitment")),
+    Row("commitment_interruption_add", POST_ONLY, pk("commitment")),
+    Row("commitment_interruption_add", COMMITMENT_POST, pk("commitment"), "post"),
+    Row("commitment_payment_add", POST_ONLY, pk("decided")),
+    Row("commitment_payment_add", COMMITMENT_POST, pk("decided"), "post"),
+    Row("repayment_decision_pdf", UNIT_RECORD, pk("decided"), download=True, logged=True),
+    Row("repayment_decision_docx", UNIT_RECORD, pk("decided"), download=True, logged=True),
+    Row("person_training", UNIT_RECORD, pk("person_a")),
+    Row("person_training_pdf", UNIT_RECORD, pk("person_a"), download=True, logged=True),
     # The user's own account; the forgotten-password pages are open to anonymous visitors.
     Row("password_change", READ),
     Row("password_change_done", READ),

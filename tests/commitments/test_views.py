@@ -203,5 +203,3 @@ def test_list_query_count_is_flat(client, btc_user, plan_2021, django_assert_num
     client.get(reverse("commitment_list"))  # session, permissions warmed
     with django_assert_num_queries(QUERIES_LIST):
         client.get(reverse("commitment_list"))
-
-

@@ -25,6 +25,7 @@ world and hypothesis can replay a failure. The examples are derandomized: CI run
 A URL added to the URL conf without a Target here fails `test_every_url_is_fuzzed`.
 """
 
+import datetime
 import json
 import os
 import traceback
@@ -41,6 +42,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget.forms import BudgetLineForm, CostNormForm
+from commitments.forms import (
+    CommitmentEditForm,
+    CommitmentForm,
+    InterruptionForm,
+    PaymentForm,
+    RepaymentForm,
+)
 from courses.forms import CancelClassForm, EnrolForm, TrainingClassCreateForm
 from quotas.forms import (
     AllocationMoveForm,
@@ -51,6 +59,7 @@ from quotas.forms import (
     ReasonForm,
 )
 from reports.forms import PlanIssueForm
+from tests import factories
 from tests.fuzz import hostile, invariants
 from tests.fuzz.forms_html import Field, page_forms
 from tests.fuzz.world import MISSING_PK, ROLE_FIXTURES, ROLES, build_world
@@ -113,6 +122,32 @@ def line_class_page(w, kwargs):
 
     line = BudgetLine.objects.filter(pk=kwargs["pk"]).first() or w.lines["party_norm"]
     return reverse("class_detail", args=[line.training_class_id])
+
+
+def commitments(w):
+    """A commitment of unit A (made for the target; rolled back with the example's test)."""
+    person = factories.PersonFactory(organisation=w.person_a.organisation)
+    made = factories.commitment(person=person, return_date=datetime.date(2023, 9, 1))
+    return {"pk": [made.pk, MISSING_PK]}
+
+
+def decided_commitments(w):
+    person = factories.PersonFactory(organisation=w.person_a.organisation)
+    return {"pk": [factories.decided_commitment(person=person).pk, MISSING_PK]}
+
+
+def commitment_page(w, kwargs):
+    return reverse("commitment_detail", args=[kwargs["pk"]])
+
+
+def committable(w):
+    nomination = factories.NominationFactory(
+        person=factories.PersonFactory(organisation=w.person_a.organisation),
+        course=factories.fixture_2021.course(factories.PARTY_COURSE),
+        status="approved",
+        quota_line=None,
+    )
+    return reverse("commitment_create") + f"?nomination={nomination.pk}"
 
 
 CLASS_GOOD = {
@@ -269,6 +304,37 @@ TARGETS = [
     ),
     Target("plan_copy", lambda w: {"year": [w.plan.year]}, examples=2),
     Target("download_log", method="get", known=("page",), examples=4),
+    # After training
+    Target("commitment_list", method="get", known=("state", "q", "page"), examples=6),
+    Target("commitment_create", method="get", known=("nomination",), examples=4),
+    Target(
+        "commitment_create",
+        page=lambda w, kwargs: committable(w),
+        known=names(CommitmentForm) + ("nomination",),
+        query=("nomination",),
+        examples=6,
+    ),
+    Target("commitment_edit", commitments, known=names(CommitmentEditForm), examples=6),
+    Target(
+        "commitment_interruption_add",
+        commitments,
+        page=commitment_page,
+        known=names(InterruptionForm),
+        examples=6,
+    ),
+    Target(
+        "commitment_repayment",
+        commitments,
+        known=names(RepaymentForm) + ("preview", "decide"),
+        examples=6,
+    ),
+    Target(
+        "commitment_payment_add",
+        decided_commitments,
+        page=commitment_page,
+        known=names(PaymentForm),
+        examples=6,
+    ),
     # The user's own account
     Target("password_change", known=("old_password", "new_password1", "new_password2")),
     Target("password_reset", known=("email",), examples=4),
@@ -309,6 +375,8 @@ PLAIN_PAGES = {
     "password_reset_done": lambda w: {},
     "password_reset_complete": lambda w: {},
     "two_factor_qr": lambda w: {},
+    "commitment_detail": lambda w: {"pk": commitments(w)["pk"][0]},
+    "person_training": lambda w: {"pk": w.person_a.pk},
 }
 DOCUMENTS = {
     "plan_document_pdf",
@@ -321,6 +389,9 @@ DOCUMENTS = {
     "plan_results_xlsx",
     "class_learners_pdf",
     "class_learners_xlsx",
+    "repayment_decision_pdf",
+    "repayment_decision_docx",
+    "person_training_pdf",
 }
 SKIPPED = {"login", "logout"}
 

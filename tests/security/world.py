@@ -85,6 +85,13 @@ def build_world(plan):
         training_class=training_class,
     )
     nomination_b = nomination(person_b, course, S.DRAFT)
+    # After training: unit A's commitments, one with its repayment decided.
+    commitment = factories.commitment(
+        person=factories.PersonFactory(full_name="Võ Văn Cam", organisation=unit_a)
+    )
+    decided = factories.decided_commitment(
+        person=factories.PersonFactory(full_name="Võ Thị Bù", organisation=unit_a)
+    )
     cost_norm = factories.CostNormFactory(plan=plan)
     budget_block = plan.budget_blocks.first() or factories.BudgetBlockFactory(plan=plan)
     budget_line = factories.BudgetLineFactory(training_class=training_class, norm=cost_norm)
@@ -151,6 +158,8 @@ def build_world(plan):
         state_verified=state_verified,
         learner=learner,
         nomination_b=nomination_b,
+        commitment=commitment,
+        decided=decided,
         transition=transition,
         cost_norm=cost_norm,
         budget_block=budget_block,
