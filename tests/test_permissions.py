@@ -138,6 +138,19 @@ TABLE = [
     Row("person_create", expect(200, 200, 403, 200, 200, 200)),
     Row("person_detail", UNIT_RECORD, pk("person_a")),
     Row("person_edit", expect(200, 200, 403, 200, 404, 200), pk("person_a")),
+    # Transfers of a record: unit B asked for unit A's person; the holding unit, BTC or SNV
+    # decides (unit B, the asking side, reads the request but cannot decide it).
+    Row("person_transfers", expect(200, 200, 403, 200, 200, 200)),
+    Row("person_transfer_request", POST_ONLY),
+    # Nothing matches an empty form: sent back with a message.
+    Row("person_transfer_request", expect(302, 302, 403, 302, 302, 302), method="post"),
+    Row("person_transfer_decide", POST_ONLY, action("transfer", "decline")),
+    Row(
+        "person_transfer_decide",
+        expect(302, 302, 403, 302, 403, 302),
+        action("transfer", "decline"),
+        method="post",
+    ),
     # --- Allocation: everyone reads (a unit its own rows); the block's manager allocates ---
     Row("allocation_home", REDIRECT),
     Row("allocation_overview", READ, year),

@@ -50,6 +50,17 @@ urlpatterns = [
     path("people/new/", views.person_create_view, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit_view, name="person_edit"),
+    path("people/transfers/", views.person_transfers, name="person_transfers"),
+    path(
+        "people/transfers/request/",
+        views.person_transfer_request_view,
+        name="person_transfer_request",
+    ),
+    path(
+        "people/transfers/<int:pk>/<str:action>/",
+        views.person_transfer_decide_view,
+        name="person_transfer_decide",
+    ),
     path("", include("inbox.urls")),
     path("", include("quotas.urls")),
     path("", include("budget.urls")),

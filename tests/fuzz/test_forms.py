@@ -124,6 +124,15 @@ def line_class_page(w, kwargs):
     return reverse("class_detail", args=[line.training_class_id])
 
 
+def transfers(w):
+    from training_plan.models import PersonTransfer
+
+    transfer = PersonTransfer.objects.create(
+        person=w.person_a, from_unit=w.person_a.organisation, to_unit=w.person_b.organisation
+    )
+    return {"pk": [transfer.pk, MISSING_PK], "action": ["accept", "decline", "xoa"]}
+
+
 def commitments(w):
     """A commitment of unit A (made for the target; rolled back with the example's test)."""
     person = factories.PersonFactory(organisation=w.person_a.organisation)
@@ -304,6 +313,10 @@ TARGETS = [
     ),
     Target("plan_copy", lambda w: {"year": [w.plan.year]}, examples=2),
     Target("download_log", method="get", known=("page",), examples=4),
+    # One person, one record
+    Target("person_transfers", method="get", known=("page",), examples=4),
+    Target("person_transfer_request", known=names(PersonForm), examples=6),
+    Target("person_transfer_decide", transfers, examples=6),
     # After training
     Target("commitment_list", method="get", known=("state", "q", "page"), examples=6),
     Target("commitment_create", method="get", known=("nomination",), examples=4),

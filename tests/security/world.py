@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from courses.models import Course, EligibilityRule, Program
 from quotas.models import Nomination, NominationTransition, QuotaLine
 from tests import factories
-from training_plan.models import Block, DownloadLog, Organisation, User
+from training_plan.models import Block, DownloadLog, Organisation, PersonTransfer, User
 
 
 def build_world(plan):
@@ -85,6 +85,8 @@ def build_world(plan):
         training_class=training_class,
     )
     nomination_b = nomination(person_b, course, S.DRAFT)
+    # One person, one record: unit B asks for unit A's person.
+    transfer = PersonTransfer.objects.create(person=person_a, from_unit=unit_a, to_unit=unit_b)
     # After training: unit A's commitments, one with its repayment decided.
     commitment = factories.commitment(
         person=factories.PersonFactory(full_name="Võ Văn Cam", organisation=unit_a)
@@ -160,6 +162,7 @@ def build_world(plan):
         nomination_b=nomination_b,
         commitment=commitment,
         decided=decided,
+        transfer=transfer,
         transition=transition,
         cost_norm=cost_norm,
         budget_block=budget_block,
