@@ -31,6 +31,7 @@ class Notice(models.Model):
         PLAN_ISSUED = "plan_issued", "Kế hoạch được ban hành"
         FILE_READY = "file_ready", "Tệp đã sẵn sàng"
         JOB_FAILED = "job_failed", "Việc chạy nền không thành công"
+        COMMITMENT_ENDING = "commitment_ending", "Sắp hết thời gian cam kết phục vụ"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

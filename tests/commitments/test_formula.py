@@ -210,3 +210,22 @@ def test_cost_derived_from_the_class_budget_with_its_source(plan_2021):
         "Dự toán lớp" in calculation.cost_source
         and "90.000.000 đồng / 1 học viên" in calculation.cost_source
     )
+
+
+def test_reminders_before_the_end_once(plan_2021, unit_a_user, btc_user, snv_user):
+    from commitments.reminders import remind_commitments_ending
+    from inbox.models import Notice
+
+    today = timezone.localdate()
+    # Back 48 months minus 30 days ago: ends in about a month.
+    ending = factories.commitment(
+        return_date=today - datetime.timedelta(days=48 * 30 + 15), training_months=24
+    )
+    ending.refresh_from_db()
+    far = factories.commitment(return_date=today - datetime.timedelta(days=30))
+    assert remind_commitments_ending(timezone.now()) == 1
+    notices = Notice.objects.filter(kind=Notice.Kind.COMMITMENT_ENDING)
+    assert {n.recipient for n in notices} == {unit_a_user, btc_user}
+    assert f"{ending.service_end_date:%d/%m/%Y}" in notices.first().title
+    assert remind_commitments_ending(timezone.now()) == 0
+    assert far.pk not in {int(n.subject.split(":")[1]) for n in notices}
