@@ -286,6 +286,19 @@ TABLE = [
     Row("repayment_decision_docx", UNIT_RECORD, pk("decided"), download=True, logged=True),
     Row("person_training", UNIT_RECORD, pk("person_a")),
     Row("person_training_pdf", UNIT_RECORD, pk("person_a"), download=True, logged=True),
+    # Learners' evaluation: results (no personal data) for everyone, a unit its own links; the
+    # class's manager opens it; the answer form needs no login (its token is the key).
+    Row("class_evaluation", READ, pk("training_class"), label="state"),
+    Row("class_evaluation", STATE_POST, pk("training_class"), "post", "state"),
+    Row("class_evaluation", PARTY_POST, pk("party_class"), "post", "party"),
+    Row("evaluation_results", READ),
+    Row("evaluation_answer", OPEN, lambda w: {"token": w.invitation.token}),
+    Row(
+        "evaluation_answer",
+        expect(410, 410, 410, 410, 410, 410, anonymous=410),
+        lambda w: {"token": "het-han-hoac-khong-dung-0000000000"},
+        label="gone",
+    ),
     # The user's own account; the forgotten-password pages are open to anonymous visitors.
     Row("password_change", READ),
     Row("password_change_done", READ),

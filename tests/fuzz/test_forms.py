@@ -124,6 +124,44 @@ def line_class_page(w, kwargs):
     return reverse("class_detail", args=[line.training_class_id])
 
 
+ANSWER_FIELDS = (
+    "noi-dung",
+    "noi-dung-cap-nhat",
+    "giang-vien",
+    "giang-vien-phuong-phap",
+    "to-chuc",
+    "co-so-vat-chat",
+    "huu-ich",
+    "comment",
+)
+
+
+def answer_tokens(w):
+    """An open link of a finished class's learner, and a token that is none."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from evaluation.models import ClassEvaluation, Invitation
+    from evaluation.seed import criteria_seed
+
+    criteria_seed()
+    training_class = next(iter(w.classes.values()))
+    learner = factories.NominationFactory(
+        person=factories.PersonFactory(organisation=w.person_a.organisation),
+        course=training_class.course,
+        status="completed",
+        training_class=training_class,
+        quota_line=None,
+    )
+    evaluation, _ = ClassEvaluation.objects.get_or_create(
+        training_class=training_class,
+        defaults={"closes_at": timezone.now() + dt.timedelta(days=30)},
+    )
+    Invitation.objects.create(evaluation=evaluation, nomination=learner, token="t" * 32)
+    return {"token": ["t" * 32, "khong-co-" + "0" * 24]}
+
+
 def transfers(w):
     from training_plan.models import PersonTransfer
 
@@ -317,6 +355,10 @@ TARGETS = [
     Target("person_transfers", method="get", known=("page",), examples=4),
     Target("person_transfer_request", known=names(PersonForm), examples=6),
     Target("person_transfer_decide", transfers, examples=6),
+    # Learners' evaluation
+    Target("class_evaluation", classes, examples=4),
+    Target("evaluation_results", method="get", known=("year",), examples=4),
+    Target("evaluation_answer", answer_tokens, known=ANSWER_FIELDS, examples=8),
     # After training
     Target("commitment_list", method="get", known=("state", "q", "page"), examples=6),
     Target("commitment_create", method="get", known=("nomination",), examples=4),
