@@ -52,6 +52,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Dữ liệu demo (cán bộ, phân bổ, hồ sơ cử đi học) đã có, giữ nguyên."
                 )
+            from demo.after import demo_after_training_create
+
+            if demo_after_training_create():
+                self.stdout.write(
+                    "Đã tạo dữ liệu sau đào tạo: cam kết phục vụ, đền bù, đánh giá khóa học."
+                )
             return
         from demo import scale
 
