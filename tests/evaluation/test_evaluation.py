@@ -152,3 +152,30 @@ def test_results_per_class_institution_program_and_in_the_year_report(
     assert "4,5" in page  # usefulness: (5 + 4) / 2
     report = client.get(reverse("plan_results", args=[2021])).content.decode()
     assert "Học viên đánh giá khóa học" in report and "66,7 %" in report
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_evaluation_pages_query_count_is_flat(
+    client, btc_user, finished_class, django_assert_num_queries, extra
+):
+    for _ in range(extra):
+        factories.NominationFactory(
+            course=finished_class.course,
+            status="completed",
+            training_class=finished_class,
+            quota_line=None,
+        )
+    evaluation_open(actor=btc_user, training_class=finished_class)
+    client.force_login(btc_user)
+    url = reverse("class_evaluation", args=[finished_class.pk])
+    client.get(url)
+    with django_assert_num_queries(CLASS_PAGE_QUERIES):
+        client.get(url)
+    with django_assert_num_queries(RESULTS_PAGE_QUERIES):
+        client.get(reverse("evaluation_results"), {"year": 2021})
+
+
+# The same at any number of learners and classes (session, user, inbox count, the class, its
+# evaluation, criteria, counts and averages, links, comments; results: three per grouping).
+CLASS_PAGE_QUERIES = 16
+RESULTS_PAGE_QUERIES = 18
