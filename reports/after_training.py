@@ -185,7 +185,10 @@ def person_record_context(person):
     result, and the commitments with their state."""
     nominations = list(
         person.nominations.select_related(
-            "course__program__section__plan", "unit", "quota_line__institution", "training_class"
+            "course__program__section__plan",
+            "unit",
+            "quota_line__institution",
+            "training_class__institution",
         ).order_by("course__program__section__plan__year", "created_at", "id")
     )
     commitments = list(commitments_of_person(person))

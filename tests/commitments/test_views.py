@@ -203,3 +203,27 @@ def test_list_query_count_is_flat(client, btc_user, plan_2021, django_assert_num
     client.get(reverse("commitment_list"))  # session, permissions warmed
     with django_assert_num_queries(QUERIES_LIST):
         client.get(reverse("commitment_list"))
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_training_record_query_count_is_flat(
+    client, btc_user, plan_2021, django_assert_num_queries, size
+):
+    person = factories.PersonFactory(full_name="Đỗ Văn Hồ Sơ")
+    for code in ["II.3.1", "III.1.1", "II.1.1"][:size]:
+        course = factories.fixture_2021.course(code)
+        factories.commitment(
+            person=person,
+            course=course,
+            training_class=factories.class_with_estimate(course, 30_000_000),
+            cost=1_000_000,
+        )
+    client.force_login(btc_user)
+    url = reverse("person_training", args=[person.pk])
+    client.get(url)
+    with django_assert_num_queries(RECORD_QUERIES):
+        client.get(url)
+
+
+# Session, user, inbox count, the person, nominations, commitments with their state.
+RECORD_QUERIES = 7
