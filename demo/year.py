@@ -312,6 +312,11 @@ def _course(year, section, program, position):
     )
 
 
+def demo_course(key):
+    """The course of the demo year named by its key in DEMO_COURSES."""
+    return _course(DEMO_YEAR, *DEMO_COURSES[key])
+
+
 def _eligible(course_key, person):
     """Plain checks that keep the demo consistent with the 2021 plan's conditions."""
     age = person.age_in_year(DEMO_YEAR)

@@ -22,6 +22,7 @@ from quotas.rules import create_refusal
 from quotas.selectors import plan_courses
 from quotas.services import duplicate_message
 from training_plan import uploads
+from training_plan.models import Person
 from training_plan.rules import EVERY_UNIT, scope_to_user, unit_scope
 from training_plan.selectors import people_for_user
 from training_plan.selectors import units as units_in_order
@@ -275,6 +276,7 @@ def _resolve_person(row, unit, candidates):
             row.errors.append(
                 f"Không tìm thấy cán bộ có số định danh {row.identity}"
                 + (f" trong {unit.name}." if unit is not None else ".")
+                + _held_elsewhere(candidates, row, unit)
             )
             return
         person = matches[0]
@@ -304,6 +306,7 @@ def _resolve_person(row, unit, candidates):
             f"Không tìm thấy cán bộ “{uploads.excerpt(row.name)}” sinh ngày {row.dob_text}"
             + (f" trong {unit.name}." if unit is not None else ".")
             + " Kiểm tra họ tên, ngày sinh hoặc ghi số định danh cá nhân."
+            + _held_elsewhere(candidates, row, unit)
         )
     elif len(matches) > 1:
         row.errors.append(
@@ -312,6 +315,27 @@ def _resolve_person(row, unit, candidates):
         )
     else:
         row.person = matches[0]
+
+
+def _held_elsewhere(candidates, row, unit):
+    """One person, one record: the row's person recorded in another unit (or out of the user's
+    sight) is named, so the unit asks for a transfer instead of a second record."""
+    for person in candidates["elsewhere"]:
+        if unit is not None and person.organisation_id == unit.pk:
+            continue
+        same_id = row.identity and person.identity_number == row.identity
+        same_name = (
+            row.name
+            and person.search_name == normalise_search(row.name)
+            and person.date_of_birth == row.dob
+        )
+        if same_id or same_name:
+            return (
+                f" {person.full_name} (sinh {person.date_of_birth:%d/%m/%Y}) đã có hồ sơ tại "
+                f"{person.organisation.name}: đề nghị chuyển hồ sơ (trang Cán bộ → Thêm cán "
+                "bộ), không tạo hồ sơ thứ hai."
+            )
+    return ""
 
 
 def resolve_rows(raw_rows, *, user, plan, progress=None):
@@ -326,6 +350,13 @@ def resolve_rows(raw_rows, *, user, plan, progress=None):
         Q(identity_number__in=identities) | Q(search_name__in=names)
     )
     candidates = {"identity": {}, "name": {}}
+    # The same people anywhere in the province (one query), to name where a record is held.
+    candidates["elsewhere"] = list(
+        Person.objects.filter(
+            Q(identity_number__in=identities)
+            | Q(search_name__in={normalise_search(row.name) for row in rows if row.name})
+        ).select_related("organisation")[:200]
+    )
     for person in people:
         candidates["identity"].setdefault(person.identity_number, []).append(person)
         candidates["name"].setdefault(person.search_name, []).append(person)

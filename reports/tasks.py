@@ -1,4 +1,5 @@
-"""The daily round of the worker: reminders, the daily e-mail digests, the removal of expired
+"""The daily round of the worker: reminders (files waiting, results missing, deadlines of
+plans and of needs rounds, commitments ending), the daily e-mail digests, the removal of expired
 job files and the recovery of tasks whose worker died — then the round queues itself for the
 next day at DAILY_ROUND_HOUR (local time). `manage.py schedule_daily_round` starts the chain
 (`make run` does, before the worker starts); it queues nothing when a round is already queued."""
@@ -10,8 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from commitments.reminders import remind_commitments_ending
 from inbox import jobs, recovery
 from inbox import tasks as inbox_tasks
+from needs.services import remind_deadlines as remind_needs_deadlines
 from reports import reminders
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,8 @@ def run_round(now=None):
     done = {}
     steps = {
         "reminders": lambda: reminders.run_reminders(now),
+        "needs_deadlines": lambda: remind_needs_deadlines(timezone.localdate(now)),
+        "commitments_ending": lambda: remind_commitments_ending(now),
         "digests": lambda: inbox_tasks.send_digests(now),
         "expired_files": lambda: jobs.remove_expired_files(now),
         "recovered": lambda: recovery.recover_abandoned(now),

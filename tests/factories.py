@@ -19,7 +19,7 @@ from budget.models import BudgetBlock, BudgetLine, CostNorm
 from courses.models import Course, Program, TrainingClass
 from quotas.models import Allocation, Nomination, QuotaLine
 from tests import fixture_2021
-from tests.fixture_2021 import BINH_SON, CAO_CAP, DEMAND_COURSE, POLITICAL_SCHOOL
+from tests.fixture_2021 import BINH_SON, CAO_CAP, DEMAND_COURSE, PARTY_COURSE, POLITICAL_SCHOOL
 from training_plan.models import Block, Person, Plan, Section, User
 from training_plan.text import name_sort_key, normalise_search
 
@@ -312,3 +312,75 @@ def learners(training_class, unit, count, *, status=Nomination.Status.ENROLLED, 
             for person in people
         ]
     )
+
+
+# --- Commitments and evaluation (issue 16) -----------------------------------------------------
+
+
+def commitment(
+    *,
+    person=None,
+    sent_date=datetime.date(2021, 9, 1),
+    training_months=24,
+    required_months=None,
+    return_date=None,
+    cost=None,
+    training_class=None,
+    course=None,
+    status=Nomination.Status.ENROLLED,
+):
+    """A commitment written directly under the rule in force on `sent_date` (T1 the rule's
+    least unless given), with its nomination (Party-block course II.3.1 unless told)."""
+    from commitments.models import Commitment
+    from commitments.seed import commitment_rules_seed
+    from commitments.services import rule_in_force
+
+    commitment_rules_seed()
+    person = person or PersonFactory()
+    course = course or (training_class.course if training_class else None)
+    nomination = NominationFactory(
+        person=person,
+        course=course or fixture_2021.course(PARTY_COURSE),
+        status=status,
+        training_class=training_class,
+        quota_line=None,
+    )
+    rule = rule_in_force(category=person.category, sent_date=sent_date)
+    record = Commitment(
+        nomination=nomination,
+        person=person,
+        rule=rule,
+        sent_date=sent_date,
+        signed_date=sent_date,
+        training_months=training_months,
+        required_months=required_months or rule.multiple * training_months,
+        return_date=return_date,
+        cost=cost,
+        cost_source="Chứng từ thanh toán học phí" if cost is not None else "",
+    )
+    record.service_end_date = record.compute_service_end()
+    record.save()
+    return record
+
+
+def decided_commitment(*, kind="dropout", event_date=datetime.date(2022, 3, 1), **fields):
+    """A commitment with its repayment decided (figures from the service's calculation)."""
+    from commitments.models import RepaymentCase
+    from commitments.services import repayment_calculate
+
+    fields.setdefault("cost", 10_000_000)
+    record = commitment(**fields)
+    calculation = repayment_calculate(commitment=record, kind=kind, event_date=event_date)
+    RepaymentCase.objects.create(
+        commitment=record,
+        kind=kind,
+        event_date=event_date,
+        share=calculation.share,
+        cost=calculation.cost,
+        cost_source=calculation.cost_source,
+        required_months=calculation.required_months,
+        served_months=calculation.served_months,
+        amount=calculation.amount,
+        legal_citation=calculation.citation,
+    )
+    return record

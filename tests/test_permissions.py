@@ -77,6 +77,9 @@ READ_JOB = expect(302, 302, 302, 302, 302, 302)
 # A background job of unit A's account: its requester's alone (anybody else's is a 404).
 REQUESTER_ONLY = expect(404, 404, 404, 200, 404, 404)
 STATE_POST = expect(403, 302, 403, 403, 403, 302)
+# A Party-block commitment of unit A: the unit and BTC act on it, SNV and leadership read it.
+COMMITMENT_FORM = expect(200, 403, 403, 200, 404, 200)
+COMMITMENT_POST = expect(302, 403, 403, 302, 404, 302)
 
 
 @dataclass
@@ -235,6 +238,19 @@ TABLE = [
     Row("person_create", expect(200, 200, 403, 200, 200, 200)),
     Row("person_detail", UNIT_RECORD, pk("person_a")),
     Row("person_edit", expect(200, 200, 403, 200, 404, 200), pk("person_a")),
+    # Transfers of a record: unit B asked for unit A's person; the holding unit, BTC or SNV
+    # decides (unit B, the asking side, reads the request but cannot decide it).
+    Row("person_transfers", expect(200, 200, 403, 200, 200, 200)),
+    Row("person_transfer_request", POST_ONLY),
+    # Nothing matches an empty form: sent back with a message.
+    Row("person_transfer_request", expect(302, 302, 403, 302, 302, 302), method="post"),
+    Row("person_transfer_decide", POST_ONLY, action("transfer", "decline")),
+    Row(
+        "person_transfer_decide",
+        expect(302, 302, 403, 302, 403, 302),
+        action("transfer", "decline"),
+        method="post",
+    ),
     # --- Allocation: everyone reads (a unit its own rows); the block's manager allocates ---
     Row("allocation_home", REDIRECT),
     Row("allocation_overview", READ, year),
@@ -489,6 +505,36 @@ TABLE = [
         WHOLE_PLAN,
         lambda w: needs_world.versions() and year(w),
         download=True,
+    ),
+    # --- After training: commitments follow the person (unit A's); the unit and the block's
+    # manager (here BTC, Party block) act, leadership reads ---
+    Row("commitment_list", READ),
+    # No nomination chosen: sent back to the list with a message.
+    Row("commitment_create", expect(302, 302, 403, 302, 302, 302)),
+    Row("commitment_detail", UNIT_RECORD, pk("commitment")),
+    Row("commitment_detail", UNIT_RECORD, pk("decided"), label="decided"),
+    Row("commitment_edit", COMMITMENT_FORM, pk("commitment")),
+    Row("commitment_repayment", COMMITMENT_FORM, pk("commitment")),
+    Row("commitment_interruption_add", POST_ONLY, pk("commitment")),
+    Row("commitment_interruption_add", COMMITMENT_POST, pk("commitment"), "post"),
+    Row("commitment_payment_add", POST_ONLY, pk("decided")),
+    Row("commitment_payment_add", COMMITMENT_POST, pk("decided"), "post"),
+    Row("repayment_decision_pdf", UNIT_RECORD, pk("decided"), download=True, logged=True),
+    Row("repayment_decision_docx", UNIT_RECORD, pk("decided"), download=True, logged=True),
+    Row("person_training", UNIT_RECORD, pk("person_a")),
+    Row("person_training_pdf", UNIT_RECORD, pk("person_a"), download=True, logged=True),
+    # Learners' evaluation: results (no personal data) for everyone, a unit its own links; the
+    # class's manager opens it; the answer form needs no login (its token is the key).
+    Row("class_evaluation", READ, pk("training_class"), label="state"),
+    Row("class_evaluation", STATE_POST, pk("training_class"), "post", "state"),
+    Row("class_evaluation", PARTY_POST, pk("party_class"), "post", "party"),
+    Row("evaluation_results", READ),
+    Row("evaluation_answer", OPEN, lambda w: {"token": w.invitation.token}),
+    Row(
+        "evaluation_answer",
+        expect(410, 410, 410, 410, 410, 410, anonymous=410),
+        lambda w: {"token": "het-han-hoac-khong-dung-0000000000"},
+        label="gone",
     ),
     # The user's own account; the forgotten-password pages are open to anonymous visitors.
     Row("password_change", READ),

@@ -5,7 +5,7 @@ import re
 
 from django import forms
 
-from training_plan.models import Organisation, Person
+from training_plan.models import IDENTITY_TAKEN, Organisation, Person
 from training_plan.selectors import people_matching, units
 from training_plan.services import PERSON_FIELDS
 from training_plan.widgets import QuickSelect
@@ -91,6 +91,20 @@ class PersonForm(forms.ModelForm):
         else:
             self.fields["organisation"].queryset = units()
             self.fields["organisation"].empty_label = "— Chọn đơn vị —"
+
+    def _post_clean(self):
+        super()._post_clean()
+        # “Already recorded” is the service's to say: it names the unit holding the record and
+        # offers a transfer (training_plan.services._refuse_duplicate).
+        errors = self._errors.get(forms.forms.NON_FIELD_ERRORS) if self._errors else None
+        if errors:
+            kept = [e for e in errors.as_data() if e.code != IDENTITY_TAKEN]
+            if kept:
+                self._errors[forms.forms.NON_FIELD_ERRORS] = self.error_class(
+                    [m for e in kept for m in e.messages], error_class="nonfield"
+                )
+            else:
+                del self._errors[forms.forms.NON_FIELD_ERRORS]
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -15,7 +15,14 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from training_plan.text import clean_text, name_sort_key, normalise_search, text_sort_key
+from training_plan.text import (
+    clean_text,
+    identity_number_problem,
+    name_case,
+    name_sort_key,
+    normalise_search,
+    text_sort_key,
+)
 
 
 class Block(models.TextChoices):
@@ -361,6 +368,11 @@ class Section(models.Model):
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 
 
+# The code of the identity-number uniqueness error (the form leaves it to the service, which
+# names the unit holding the record and offers a transfer).
+IDENTITY_TAKEN = "identity_number_taken"
+
+
 class Person(models.Model):
     """A cadre, civil servant or public employee kept by a unit (personal data)."""
 
@@ -444,6 +456,8 @@ class Person(models.Model):
                 fields=["identity_number"],
                 condition=~models.Q(identity_number=""),
                 name="person_identity_number_unique",
+                violation_error_code=IDENTITY_TAKEN,
+                violation_error_message="Số định danh cá nhân này đã có trong một hồ sơ khác.",
             ),
         ]
 
@@ -452,7 +466,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         # Cleaned here as well as by `clean_text_fields`: the keys below are made from it.
-        self.full_name = " ".join(clean_text(self.full_name).split())
+        self.full_name = name_case(clean_text(self.full_name))
         self.search_name = normalise_search(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
         update_fields = kwargs.get("update_fields")
@@ -473,6 +487,11 @@ class Person(models.Model):
             value = getattr(self, field)
             if value is not None and not EARLIEST_DATE <= value <= datetime.date.today():
                 errors[field] = f"{label} phải từ 01/01/1900 đến hôm nay."
+        problem = identity_number_problem(
+            self.identity_number or "", date_of_birth=self.date_of_birth, gender=self.gender
+        )
+        if problem:
+            errors["identity_number"] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -520,7 +539,13 @@ class DownloadLog(models.Model):
 
     # The parameters as the log page reads them: {"plan": 2021, "scope": "all"} →
     # “Năm 2021; phạm vi: toàn tỉnh”.
-    FILTER_LABELS = {"class": "lớp số", "job": "việc chạy nền số", "document": "văn bản số"}
+    FILTER_LABELS = {
+        "class": "lớp số",
+        "job": "việc chạy nền số",
+        "document": "văn bản số",
+        "person": "hồ sơ cán bộ số",
+        "commitment": "cam kết số",
+    }
 
     @property
     def filters_text(self):
@@ -572,7 +597,17 @@ def set_sort_key(sender, instance, **kwargs):
     instance.sort_key = text_sort_key(instance.name)
 
 
-PROJECT_APPS = {"training_plan", "courses", "quotas", "budget", "needs", "reports", "versions"}
+PROJECT_APPS = {
+    "training_plan",
+    "courses",
+    "quotas",
+    "budget",
+    "needs",
+    "commitments",
+    "evaluation",
+    "reports",
+    "versions",
+}
 
 
 @receiver(pre_save)
@@ -591,3 +626,57 @@ def clean_text_fields(sender, instance, raw=False, **kwargs):
                 field.attname,
                 clean_text(value, multiline=isinstance(field, models.TextField)),
             )
+
+
+class PersonTransfer(models.Model):
+    """A request to move a person's record to another unit (one person, one record): made when a
+    unit tries to create a person who already has a record elsewhere; the holding unit, BTC or
+    SNV accepts it and the person moves with all their history."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ xử lý"
+        ACCEPTED = "accepted", "Đã chuyển"
+        DECLINED = "declined", "Không đồng ý"
+
+    person = models.ForeignKey(
+        Person, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_unit = models.ForeignKey(
+        Organisation, verbose_name="từ đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Organisation, verbose_name="về đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người đề nghị"
+    )
+    requested_at = models.DateTimeField("đề nghị lúc", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "đề nghị chuyển hồ sơ cán bộ"
+        verbose_name_plural = "đề nghị chuyển hồ sơ cán bộ"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "to_unit"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_person_unit",
+            )
+        ]
+
+    def __str__(self):
+        return f"Chuyển {self.person} từ {self.from_unit} về {self.to_unit}"
+
+    @property
+    def unit_id(self):
+        """The unit that decides: the one holding the record (`in_own_unit`)."""
+        return self.from_unit_id

@@ -189,6 +189,12 @@ add_perm("training_plan.change_person", writes_person, READS_ONLY)
 add_perm("training_plan.change_person_unit", writes_every_unit, READS_ONLY)
 add_perm("training_plan.view_identity_number", reads_identity_number)
 
+# Transfers of a person's record: a unit asks for a person recorded elsewhere (BTC, SNV for any
+# unit); the unit holding the record, BTC or SNV accepts.
+add_perm("training_plan.request_transfer", writes_every_unit | is_unit, READS_ONLY)
+add_perm("training_plan.decide_transfer", writes_person, READS_ONLY)
+add_perm("training_plan.view_transfers", writes_every_unit | is_unit)
+
 # The download log of files with personal data: BTC and administrators.
 add_perm("training_plan.view_download_log", administrator | is_btc)
 # The Django admin (its own login checks `is_staff` again).

@@ -1,9 +1,10 @@
 """Reads of plan data, each with a bounded number of queries whatever the size of the plan."""
 
+from django.db.models import Q
 from django.http import Http404
 
-from training_plan.models import Organisation, Person, Plan
-from training_plan.rules import scope_to_user
+from training_plan.models import Organisation, Person, PersonTransfer, Plan
+from training_plan.rules import EVERY_UNIT, scope_to_user, unit_scope
 from training_plan.text import normalise_search
 
 
@@ -65,3 +66,24 @@ def current_plan():
 
 def plan_exists(province, year):
     return Plan.objects.filter(province=province, year=year).exists()
+
+
+def transfers_for_user(user):
+    """Transfer requests the user sees: all for BTC, SNV, leadership and administrators; a unit
+    those from or to it."""
+    transfers = PersonTransfer.objects.select_related(
+        "person", "from_unit", "to_unit", "requested_by"
+    ).order_by("-requested_at", "-id")
+    scope = unit_scope(user)
+    if scope == EVERY_UNIT:
+        return transfers
+    if scope is None:
+        return transfers.none()
+    return transfers.filter(Q(from_unit_id=scope) | Q(to_unit_id=scope))
+
+
+def transfer_for_user(user, pk):
+    transfer = transfers_for_user(user).filter(pk=pk).first()
+    if transfer is None:
+        raise Http404("Không tìm thấy đề nghị chuyển hồ sơ.")
+    return transfer

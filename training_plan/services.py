@@ -5,11 +5,12 @@ Blocks of this file belong to different areas; keep each in its own section.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from training_plan.locking import key_for, lock
-from training_plan.models import Person, Plan
+from training_plan.models import Organisation, Person, PersonTransfer, Plan
 from training_plan.rules import check_perm
-from training_plan.text import clean_text, normalise_search
+from training_plan.text import clean_text, name_case, normalise_search
 
 # The person fields users edit, in form order (the form and the services share this list).
 PERSON_FIELDS = [
@@ -42,24 +43,49 @@ def _apply(person, data):
         setattr(person, name, value)
 
 
+class DuplicatePerson(ValidationError):
+    """The person already has a record (`existing`): create nothing, offer a transfer."""
+
+    def __init__(self, message, existing):
+        super().__init__(message)
+        self.existing = existing
+
+
+def find_existing(*, full_name, date_of_birth, identity_number="", exclude_pk=None):
+    """The record of the same person anywhere in the province: the same identity number, or the
+    same name without diacritics and the same date of birth."""
+    others = Person.objects.exclude(pk=exclude_pk).select_related("organisation")
+    if identity_number:
+        same = others.filter(identity_number=identity_number).first()
+        if same is not None:
+            return same
+    if not full_name or date_of_birth is None:
+        return None
+    return (
+        others.filter(
+            search_name=normalise_search(clean_text(full_name)), date_of_birth=date_of_birth
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def _refuse_duplicate(person):
-    """One person, one record: the same identity number anywhere, or the same name and date of
-    birth in the same unit, is the person already recorded (a double click, a second clerk).
-    Called inside the unit's lock, so two identical requests cannot both pass."""
-    others = Person.objects.exclude(pk=person.pk).select_related("organisation")
-    same = None
-    if person.identity_number:
-        same = others.filter(identity_number=person.identity_number).first()
-    if same is None and person.organisation_id:
-        same = others.filter(
-            organisation_id=person.organisation_id,
-            search_name=normalise_search(clean_text(person.full_name)),
-            date_of_birth=person.date_of_birth,
-        ).first()
+    """One person, one record: the same identity number, or the same name and date of birth,
+    anywhere in the province is the person already recorded (a double click, a second clerk, a
+    person who moved). Called inside the unit's lock, so two identical requests cannot both
+    pass."""
+    same = find_existing(
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        identity_number=person.identity_number,
+        exclude_pk=person.pk,
+    )
     if same is not None:
-        raise ValidationError(
+        raise DuplicatePerson(
             f"{same.full_name} (sinh {same.date_of_birth:%d/%m/%Y}) đã có hồ sơ tại "
-            f"{same.organisation}: không tạo thêm hồ sơ thứ hai."
+            f"{same.organisation}: không tạo thêm hồ sơ thứ hai.",
+            same,
         )
 
 
@@ -111,6 +137,65 @@ def person_update(*, actor, person: Person, data: dict) -> list[str]:
     _apply(person, {name: data[name] for name in changed})
     _save_unique(person, actor)
     return changed
+
+
+# --- Transfers of a person's record between units ------------------------------------------
+
+
+@transaction.atomic
+def person_transfer_request(*, actor, data: dict) -> PersonTransfer:
+    """Ask for the record of a person who already exists (found from what the create form was
+    given) to move to the actor's unit (BTC, SNV: to the unit chosen in the form)."""
+    check_perm(actor, "training_plan.request_transfer")
+    existing = find_existing(
+        full_name=name_case(data.get("full_name") or ""),
+        date_of_birth=data.get("date_of_birth"),
+        identity_number=data.get("identity_number") or "",
+    )
+    if existing is None:
+        raise ValidationError("Không tìm thấy hồ sơ nào trùng để đề nghị chuyển.")
+    to_unit = data.get("organisation")
+    if not actor.has_perm("training_plan.change_person_unit"):
+        to_unit = actor.organisation
+    if not isinstance(to_unit, Organisation):
+        raise ValidationError("Chọn đơn vị nhận hồ sơ.")
+    if existing.organisation_id == to_unit.pk:
+        raise ValidationError(f"{existing.full_name} đã thuộc {to_unit}.")
+    if PersonTransfer.objects.filter(
+        person=existing, to_unit=to_unit, status=PersonTransfer.Status.PENDING
+    ).exists():
+        raise ValidationError("Đã có đề nghị chuyển hồ sơ này đang chờ xử lý.")
+    transfer = PersonTransfer(
+        person=existing,
+        from_unit=existing.organisation,
+        to_unit=to_unit,
+        requested_by=actor,
+    )
+    transfer._history_user = actor
+    transfer.save()
+    return transfer
+
+
+@transaction.atomic
+def person_transfer_decide(*, actor, transfer: PersonTransfer, accept: bool) -> PersonTransfer:
+    """The holding unit (or BTC, SNV) accepts — the person moves to the new unit with all their
+    history (nominations, classes, commitments stay theirs) — or declines."""
+    check_perm(actor, "training_plan.decide_transfer", transfer)
+    transfer = PersonTransfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.status != PersonTransfer.Status.PENDING:
+        raise ValidationError("Đề nghị này đã được xử lý.")
+    person = Person.objects.select_for_update().get(pk=transfer.person_id)
+    if accept and person.organisation_id != transfer.from_unit_id:
+        raise ValidationError("Hồ sơ đã chuyển sang đơn vị khác từ khi có đề nghị này.")
+    transfer.status = PersonTransfer.Status.ACCEPTED if accept else PersonTransfer.Status.DECLINED
+    transfer.decided_by, transfer.decided_at = actor, timezone.now()
+    transfer._history_user = actor
+    transfer.save()
+    if accept:
+        person.organisation = transfer.to_unit
+        person._history_user = actor
+        person.save(update_fields=["organisation", "updated_at"])
+    return transfer
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "quotas",
     "budget",
     "needs",
+    "commitments",
+    "evaluation",
     "reports",
     "versions",
     "demo",

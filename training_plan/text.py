@@ -32,6 +32,43 @@ def clean_text(text, *, multiline=False):
     return "".join(kept)
 
 
+def name_case(name):
+    """A person's name in Vietnamese title case, whatever the keyboard gave: “nguyễn văn thành”
+    and “NGUYỄN VĂN THÀNH” → “Nguyễn Văn Thành”. A word typed in mixed case on purpose
+    (“H'Hen”, “McDonald”) is kept as typed."""
+    words = []
+    for word in name.split():
+        if word.islower() or word.isupper():
+            word = word[:1].upper() + word[1:].lower()
+        words.append(word)
+    return " ".join(words)
+
+
+def identity_number_problem(number, *, date_of_birth, gender):
+    """Why a 12-digit personal identity number disagrees with the date of birth and gender
+    (digit 4: century and gender, 0/1 for 1900s male/female, 2/3 for 2000s …; digits 5–6: the
+    year of birth), or "" when it agrees (or cannot be checked)."""
+    if len(number) != 12 or not number.isdigit() or date_of_birth is None or not gender:
+        return ""
+    century = (date_of_birth.year - 1900) // 100
+    expected = 2 * century + (1 if gender == "female" else 0)
+    if not 0 <= expected <= 9:
+        return ""
+    if int(number[3]) != expected:
+        born = "thế kỷ 20 (19xx)" if century == 0 else "thế kỷ 21 (20xx)"
+        sex = "nữ" if gender == "female" else "nam"
+        return (
+            f"Số định danh cá nhân không khớp: chữ số thứ 4 là {number[3]}, nhưng người {sex} "
+            f"sinh {born} phải là {expected}."
+        )
+    if number[4:6] != f"{date_of_birth.year % 100:02d}":
+        return (
+            f"Số định danh cá nhân không khớp: chữ số thứ 5–6 là {number[4:6]}, nhưng năm sinh "
+            f"là {date_of_birth.year} (phải là {date_of_birth.year % 100:02d})."
+        )
+    return ""
+
+
 def normalise_search(text):
     """Lower-case, strip diacritics, đ → d, collapse spaces: “Nguyễn Văn Đức” → “nguyen van duc”."""
     text = text.replace("đ", "d").replace("Đ", "D")

@@ -25,6 +25,7 @@ world and hypothesis can replay a failure. The examples are derandomized: CI run
 A URL added to the URL conf without a Target here fails `test_every_url_is_fuzzed`.
 """
 
+import datetime
 import json
 import os
 import traceback
@@ -41,6 +42,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget.forms import BudgetLineForm, CostNormForm
+from commitments.forms import (
+    CommitmentEditForm,
+    CommitmentForm,
+    InterruptionForm,
+    PaymentForm,
+    RepaymentForm,
+)
 from courses.forms import CancelClassForm, EnrolForm, TrainingClassCreateForm
 from inbox.forms import MailPreferenceForm
 from needs.forms import ReturnForm, RoundForm
@@ -53,6 +61,7 @@ from quotas.forms import (
     ReasonForm,
 )
 from reports.forms import NominationDeadlineForm, PlanIssueForm, SignerForm
+from tests import factories
 from tests.fuzz import hostile, invariants
 from tests.fuzz.forms_html import Field, page_forms
 from tests.fuzz.world import MISSING_PK, ROLE_FIXTURES, ROLES, build_world
@@ -117,6 +126,79 @@ def line_class_page(w, kwargs):
 
     line = BudgetLine.objects.filter(pk=kwargs["pk"]).first() or w.lines["party_norm"]
     return reverse("class_detail", args=[line.training_class_id])
+
+
+ANSWER_FIELDS = (
+    "noi-dung",
+    "noi-dung-cap-nhat",
+    "giang-vien",
+    "giang-vien-phuong-phap",
+    "to-chuc",
+    "co-so-vat-chat",
+    "huu-ich",
+    "comment",
+)
+
+
+def answer_tokens(w):
+    """An open link of a finished class's learner, and a token that is none."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from evaluation.models import ClassEvaluation, Invitation
+    from evaluation.seed import criteria_seed
+
+    criteria_seed()
+    training_class = next(iter(w.classes.values()))
+    learner = factories.NominationFactory(
+        person=factories.PersonFactory(organisation=w.person_a.organisation),
+        course=training_class.course,
+        status="completed",
+        training_class=training_class,
+        quota_line=None,
+    )
+    evaluation, _ = ClassEvaluation.objects.get_or_create(
+        training_class=training_class,
+        defaults={"closes_at": timezone.now() + dt.timedelta(days=30)},
+    )
+    Invitation.objects.create(evaluation=evaluation, nomination=learner, token="t" * 32)
+    return {"token": ["t" * 32, "khong-co-" + "0" * 24]}
+
+
+def transfers(w):
+    from training_plan.models import PersonTransfer
+
+    transfer = PersonTransfer.objects.create(
+        person=w.person_a, from_unit=w.person_a.organisation, to_unit=w.person_b.organisation
+    )
+    return {"pk": [transfer.pk, MISSING_PK], "action": ["accept", "decline", "xoa"]}
+
+
+def commitments(w):
+    """A commitment of unit A (made for the target; rolled back with the example's test)."""
+    person = factories.PersonFactory(organisation=w.person_a.organisation)
+    made = factories.commitment(person=person, return_date=datetime.date(2023, 9, 1))
+    return {"pk": [made.pk, MISSING_PK]}
+
+
+def decided_commitments(w):
+    person = factories.PersonFactory(organisation=w.person_a.organisation)
+    return {"pk": [factories.decided_commitment(person=person).pk, MISSING_PK]}
+
+
+def commitment_page(w, kwargs):
+    return reverse("commitment_detail", args=[kwargs["pk"]])
+
+
+def committable(w):
+    nomination = factories.NominationFactory(
+        person=factories.PersonFactory(organisation=w.person_a.organisation),
+        course=factories.fixture_2021.course(factories.PARTY_COURSE),
+        status="approved",
+        quota_line=None,
+    )
+    return reverse("commitment_create") + f"?nomination={nomination.pk}"
 
 
 CLASS_GOOD = {
@@ -386,6 +468,45 @@ TARGETS = [
         examples=4,
     ),
     Target("download_log", method="get", known=("page",), examples=4),
+    # One person, one record
+    Target("person_transfers", method="get", known=("page",), examples=4),
+    Target("person_transfer_request", known=names(PersonForm), examples=6),
+    Target("person_transfer_decide", transfers, examples=6),
+    # Learners' evaluation
+    Target("class_evaluation", classes, examples=4),
+    Target("evaluation_results", method="get", known=("year",), examples=4),
+    Target("evaluation_answer", answer_tokens, known=ANSWER_FIELDS, examples=8),
+    # After training
+    Target("commitment_list", method="get", known=("state", "q", "page"), examples=6),
+    Target("commitment_create", method="get", known=("nomination",), examples=4),
+    Target(
+        "commitment_create",
+        page=lambda w, kwargs: committable(w),
+        known=names(CommitmentForm) + ("nomination",),
+        query=("nomination",),
+        examples=6,
+    ),
+    Target("commitment_edit", commitments, known=names(CommitmentEditForm), examples=6),
+    Target(
+        "commitment_interruption_add",
+        commitments,
+        page=commitment_page,
+        known=names(InterruptionForm),
+        examples=6,
+    ),
+    Target(
+        "commitment_repayment",
+        commitments,
+        known=names(RepaymentForm) + ("preview", "decide"),
+        examples=6,
+    ),
+    Target(
+        "commitment_payment_add",
+        decided_commitments,
+        page=commitment_page,
+        known=names(PaymentForm),
+        examples=6,
+    ),
     # The user's own account
     Target("password_change", known=("old_password", "new_password1", "new_password2")),
     Target("password_reset", known=("email",), examples=4),
@@ -466,6 +587,8 @@ PLAIN_PAGES = {
     "needs_consolidation": lambda w: needs_world.rounds() and {"year": needs_world.YEAR},
     "needs_detail": lambda w: {"pk": needs_world.register().pk},
     "plan_versions": lambda w: {"year": w.plan.year},
+    "commitment_detail": lambda w: {"pk": commitments(w)["pk"][0]},
+    "person_training": lambda w: {"pk": w.person_a.pk},
 }
 DOCUMENTS = {
     "plan_document_pdf",
@@ -485,6 +608,9 @@ DOCUMENTS = {
     "plan_version_pdf",
     "plan_version_amendment_pdf",
     "plan_versions_compare_pdf",
+    "repayment_decision_pdf",
+    "repayment_decision_docx",
+    "person_training_pdf",
 }
 SKIPPED = {"login", "logout"}
 

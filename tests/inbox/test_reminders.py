@@ -144,6 +144,17 @@ def test_daily_round_runs_the_reminders_and_queues_itself_for_the_next_day(btc_u
         status=TaskResultStatus.READY
     )
     assert [r.status for r in result] == [TaskResultStatus.SUCCESSFUL]
+    # Every step ran without failing (a failed step is recorded as "None").
+    steps = result.get().return_value
+    assert set(steps) == {
+        "reminders",
+        "needs_deadlines",
+        "commitments_ending",
+        "digests",
+        "expired_files",
+        "recovered",
+    }
+    assert "None" not in steps.values()
     following = queued_rounds().get()
     at = timezone.localtime(following.run_after)
     assert (at.hour, at.minute) == (7, 0)

@@ -8,16 +8,20 @@ resolver (`url_patterns`) and fail when a URL appears that the table does not kn
 cannot escape the permission table or the CSRF test.
 """
 
+import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from courses.models import Course, EligibilityRule, Program
+from evaluation.models import ClassEvaluation, Invitation
+from evaluation.seed import criteria_seed
 from quotas.models import Nomination, NominationTransition, QuotaLine
 from tests import factories
-from training_plan.models import Block, DownloadLog, Organisation, User
+from training_plan.models import Block, DownloadLog, Organisation, PersonTransfer, User
 
 
 def build_world(plan):
@@ -85,6 +89,23 @@ def build_world(plan):
         training_class=training_class,
     )
     nomination_b = nomination(person_b, course, S.DRAFT)
+    # Learners' evaluation of the State class: one open link for unit A's learner.
+    criteria_seed()
+    evaluation = ClassEvaluation.objects.create(
+        training_class=training_class, closes_at=timezone.now() + datetime.timedelta(days=30)
+    )
+    invitation = Invitation.objects.create(
+        evaluation=evaluation, nomination=learner, token="lien-ket-danh-gia-thu-nghiem-0001"
+    )
+    # One person, one record: unit B asks for unit A's person.
+    transfer = PersonTransfer.objects.create(person=person_a, from_unit=unit_a, to_unit=unit_b)
+    # After training: unit A's commitments, one with its repayment decided.
+    commitment = factories.commitment(
+        person=factories.PersonFactory(full_name="Võ Văn Cam", organisation=unit_a)
+    )
+    decided = factories.decided_commitment(
+        person=factories.PersonFactory(full_name="Võ Thị Bù", organisation=unit_a)
+    )
     cost_norm = factories.CostNormFactory(plan=plan)
     budget_block = plan.budget_blocks.first() or factories.BudgetBlockFactory(plan=plan)
     budget_line = factories.BudgetLineFactory(training_class=training_class, norm=cost_norm)
@@ -164,6 +185,10 @@ def build_world(plan):
         state_verified=state_verified,
         learner=learner,
         nomination_b=nomination_b,
+        commitment=commitment,
+        decided=decided,
+        transfer=transfer,
+        invitation=invitation,
         transition=transition,
         cost_norm=cost_norm,
         budget_block=budget_block,

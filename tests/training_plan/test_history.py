@@ -48,8 +48,8 @@ def test_rows_say_who_when_and_old_to_new_with_labels(btc_user, unit_a_user):
 
 
 def test_masked_fields_show_last_three_digits(btc_user):
-    person = PersonFactory(identity_number="051188001234")
-    person_update(actor=btc_user, person=person, data={"identity_number": "051188009999"})
+    person = PersonFactory(identity_number="051085001234")
+    person_update(actor=btc_user, person=person, data={"identity_number": "051085009999"})
     row = history_rows(person, masked=("identity_number",))[0]
     assert changes(row) == [("Số định danh cá nhân", "•••••••••234", "•••••••••999")]
 

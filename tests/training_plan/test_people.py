@@ -142,7 +142,10 @@ def test_form_refuses_bad_input_in_vietnamese(btc_user, field, value, message):
 
 
 def test_form_reads_vietnamese_dates(btc_user):
-    form = PersonForm(data=form_post() | {"date_of_birth": "05/03/1985"}, user=btc_user)
+    form = PersonForm(
+        data=form_post() | {"date_of_birth": "05/03/1985", "identity_number": "051185001234"},
+        user=btc_user,
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["date_of_birth"] == dt.date(1985, 3, 5)
 
@@ -427,7 +430,12 @@ def test_identity_number_is_masked_per_role(client, request, persona, in_list, o
 def test_leadership_reads_people_with_masked_identity_and_history(client, btc_user, leader_user):
     """Leadership decides who is sent: it reads the people (list, record, history) read-only,
     without the full identity number anywhere, and without the create and edit buttons."""
-    person = PersonFactory(identity_number="", full_name="Võ Thị Kín")
+    person = PersonFactory(
+        identity_number="",
+        full_name="Võ Thị Kín",
+        gender=Person.Gender.FEMALE,
+        date_of_birth=dt.date(1988, 2, 1),
+    )
     person_update(actor=btc_user, person=person, data={"identity_number": FULL})
     client_for(client, leader_user)
     for url in [person.get_absolute_url(), reverse("person_list")]:

@@ -4,6 +4,7 @@ from django.db import connection
 
 from demo import needs as demo_needs
 from demo import year as demo
+from demo.after import demo_after_training_create
 
 
 class Command(BaseCommand):
@@ -60,6 +61,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Đã tạo đợt đăng ký nhu cầu năm 2022, dự thảo kế hoạch năm 2022 và hai "
                     "phiên bản của dự thảo."
+                )
+            if demo_after_training_create():
+                self.stdout.write(
+                    "Đã tạo dữ liệu sau đào tạo: cam kết phục vụ, đền bù, đánh giá khóa học."
                 )
             return
         from demo import scale
