@@ -47,9 +47,7 @@ def units(*, year=None, on=None):
 def organisation_tree(day):
     """The organisations alive on `day` as (organisation, depth) in tree order: roots, then each
     one's children, alphabetically at each level. One query."""
-    alive = list(
-        Organisation.objects.filter(alive_on(day)).order_by("sort_key", "id")
-    )
+    alive = list(Organisation.objects.filter(alive_on(day)).order_by("sort_key", "id"))
     ids = {org.pk for org in alive}
     children = {}
     for org in alive:

@@ -47,9 +47,7 @@ urlpatterns = [
     path("account/2fa/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path("plans/", views.plan_list, name="plan_list"),
     path("organisations/", views.organisation_list, name="organisation_list"),
-    path(
-        "organisations/<slug:code>/", views.organisation_detail, name="organisation_detail"
-    ),
+    path("organisations/<slug:code>/", views.organisation_detail, name="organisation_detail"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create_view, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
