@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course, TrainingClass
+from demo.reform import COMMUNE, PROVINCIAL_BODY, reform_units_create
 from quotas.allocations import allocation_set
 from quotas.models import Nomination, QuotaLine
 from quotas.services import eligibility_check, nomination_set_status
@@ -30,6 +31,22 @@ DEMO_ACCOUNTS = [
     ("lanhdao", "Lãnh đạo Tỉnh ủy", User.Role.LEADERSHIP, "thuong-truc-tinh-uy", False),
     ("binhson", "Cán bộ Huyện ủy Bình Sơn", User.Role.UNIT, "huyen-uy-binh-son", False),
     ("sontinh", "Cán bộ Huyện ủy Sơn Tịnh", User.Role.UNIT, "huyen-uy-son-tinh", False),
+    # The province since 01/07/2025 (demo/reform.py): an illustrative commune committee and an
+    # illustrative provincial body of the new structure.
+    (
+        "xaminhhoa",
+        "Cán bộ Đảng ủy xã minh họa 1",
+        User.Role.UNIT,
+        "dang-uy-xa-minh-hoa-binh-son-1",
+        False,
+    ),
+    (
+        "coquantinh",
+        "Cán bộ Đảng ủy các cơ quan Đảng tỉnh",
+        User.Role.UNIT,
+        "dang-uy-cac-co-quan-dang-tinh-minh-hoa",
+        False,
+    ),
     ("admin", "Quản trị hệ thống", "", None, True),
 ]
 
@@ -46,6 +63,8 @@ def load_plan_fixtures(*, verbosity=0):
 def demo_accounts_create(*, password=None):
     """Create or reset the demo accounts; returns their usernames."""
     password = password or os.environ.get("DEMO_PASSWORD") or "demo"
+    # The units of the new structure that two accounts belong to.
+    reform_units_create()
     names = []
     for username, full_name, role, org_code, superuser in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)

@@ -20,7 +20,7 @@ from inbox.models import Notice
 from inbox.services import notify
 from needs.models import UnitNeeds
 from quotas.models import Allocation, Nomination
-from training_plan.models import Organisation, Person, ReorganisationEvent, User
+from training_plan.models import Organisation, Person, ReorganisationEvent, User  # noqa: F401
 from training_plan.rules import accounts_of_units, check_perm
 from training_plan.text import normalise_search
 
@@ -240,10 +240,6 @@ def reorganisation_apply(*, event: ReorganisationEvent, actor) -> Preview:
                         f"{day_before:%d/%m/%Y}: không thể kết thúc trước khi bắt đầu."
                     )
                 org.valid_to = day_before
-                org.save()
-        for org in Organisation.objects.filter(pk__in=successors):
-            if org.valid_from is None or org.valid_from > locked.effective_date:
-                org.valid_from = locked.effective_date
                 org.save()
         locked.applied_at = timezone.now()
         locked.applied_by = actor
