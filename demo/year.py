@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course, TrainingClass
-from demo.reform import COMMUNE, PROVINCIAL_BODY, reform_units_create
+from demo.reform import reform_units_create
 from quotas.allocations import allocation_set
 from quotas.models import Nomination, QuotaLine
 from quotas.services import eligibility_check, nomination_set_status
