@@ -17,6 +17,7 @@ from quotas.allocations import allocation_set
 from quotas.models import Nomination, QuotaLine
 from quotas.services import eligibility_check, nomination_set_status
 from training_plan.models import Block, Organisation, Person, Plan, User
+from training_plan.selectors import units as units_alive
 from training_plan.services import person_create
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -503,9 +504,7 @@ def demo_nomination_plan(rng, people, lines_by_course):
 def demo_allocations_create(rng, accounts, plan_year, needed):
     """Allocate every capped line of the year over the units: each unit at least the seats its
     demo nominations will hold, the demo units a little more, about 85 % of the line in all."""
-    units = [
-        unit for unit in Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("code")
-    ]
+    units = [unit for unit in units_alive(year=DEMO_YEAR).order_by("code")]
     lines = QuotaLine.objects.filter(
         course__program__section__plan__year=plan_year, planned_count__isnull=False
     ).select_related("course__program__section__plan", "institution")
