@@ -12,10 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course, TrainingClass
+from demo.reform import reform_units_create
 from quotas.allocations import allocation_set
 from quotas.models import Nomination, QuotaLine
 from quotas.services import eligibility_check, nomination_set_status
 from training_plan.models import Block, Organisation, Person, Plan, User
+from training_plan.selectors import units as units_alive
 from training_plan.services import person_create
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -30,6 +32,22 @@ DEMO_ACCOUNTS = [
     ("lanhdao", "Lãnh đạo Tỉnh ủy", User.Role.LEADERSHIP, "thuong-truc-tinh-uy", False),
     ("binhson", "Cán bộ Huyện ủy Bình Sơn", User.Role.UNIT, "huyen-uy-binh-son", False),
     ("sontinh", "Cán bộ Huyện ủy Sơn Tịnh", User.Role.UNIT, "huyen-uy-son-tinh", False),
+    # The province since 01/07/2025 (demo/reform.py): an illustrative commune committee and an
+    # illustrative provincial body of the new structure.
+    (
+        "xaminhhoa",
+        "Cán bộ Đảng ủy xã minh họa 1",
+        User.Role.UNIT,
+        "dang-uy-xa-minh-hoa-binh-son-1",
+        False,
+    ),
+    (
+        "coquantinh",
+        "Cán bộ Đảng ủy các cơ quan Đảng tỉnh",
+        User.Role.UNIT,
+        "dang-uy-cac-co-quan-dang-tinh-minh-hoa",
+        False,
+    ),
     ("admin", "Quản trị hệ thống", "", None, True),
 ]
 
@@ -46,6 +64,8 @@ def load_plan_fixtures(*, verbosity=0):
 def demo_accounts_create(*, password=None):
     """Create or reset the demo accounts; returns their usernames."""
     password = password or os.environ.get("DEMO_PASSWORD") or "demo"
+    # The units of the new structure that two accounts belong to.
+    reform_units_create()
     names = []
     for username, full_name, role, org_code, superuser in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
@@ -484,9 +504,7 @@ def demo_nomination_plan(rng, people, lines_by_course):
 def demo_allocations_create(rng, accounts, plan_year, needed):
     """Allocate every capped line of the year over the units: each unit at least the seats its
     demo nominations will hold, the demo units a little more, about 85 % of the line in all."""
-    units = [
-        unit for unit in Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("code")
-    ]
+    units = [unit for unit in units_alive(year=DEMO_YEAR).order_by("code")]
     lines = QuotaLine.objects.filter(
         course__program__section__plan__year=plan_year, planned_count__isnull=False
     ).select_related("course__program__section__plan", "institution")

@@ -35,6 +35,7 @@ class Notice(models.Model):
         JOB_FAILED = "job_failed", "Việc chạy nền không thành công"
         NEEDS_ROUND = "needs_round", "Đăng ký nhu cầu đào tạo, bồi dưỡng"
         COMMITMENT_ENDING = "commitment_ending", "Sắp hết thời gian cam kết phục vụ"
+        REORGANISED = "reorganised", "Sắp xếp tổ chức"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,6 +16,7 @@ from training_plan.rules import (
     is_btc,
     is_unit,
     manages_block,
+    own_unit_alive_in,
     reads_every_unit,
     reads_own_unit,
 )
@@ -39,7 +40,11 @@ def enters_needs(user, register):
         return True
     if register is None:
         return is_unit(user)
-    return is_unit(user) and in_own_unit(user, register)
+    return (
+        is_unit(user)
+        and in_own_unit(user, register)
+        and own_unit_alive_in(user, register.round.year)
+    )
 
 
 @rules.predicate

@@ -152,7 +152,7 @@ def consolidation(year):
     rounds = rounds_of_year(year)
     if not rounds:
         return []
-    units = list(core_selectors.units())
+    units = list(core_selectors.units(year=year))
     registers = list(UnitNeeds.objects.filter(round__in=rounds))
     needs = defaultdict(int)  # (round, course, unit) -> need
     accepted = defaultdict(int)  # (round, course) -> accepted need

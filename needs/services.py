@@ -111,7 +111,7 @@ def round_open(*, actor, year, block, deadline, note="", courses=None):
     round_.courses.set(chosen)
     if created:
         notify(
-            _unit_accounts(),
+            _unit_accounts(year),
             kind=Notice.Kind.NEEDS_ROUND,
             title=(
                 f"{block_manager_name(block)} mở đợt đăng ký nhu cầu đào tạo, bồi dưỡng năm "
@@ -124,11 +124,13 @@ def round_open(*, actor, year, block, deadline, note="", courses=None):
     return round_
 
 
-def _unit_accounts():
+def _unit_accounts(year):
+    """The accounts of the units alive during the round's plan year (a unit that ended before it
+    enters no needs for it)."""
     from training_plan.models import User
 
     return User.objects.filter(
-        is_active=True, role=User.Role.UNIT, organisation__in=core_selectors.units()
+        is_active=True, role=User.Role.UNIT, organisation__in=core_selectors.units(year=year)
     )
 
 
@@ -384,7 +386,7 @@ def remind_deadlines(today=None):
         done = UnitNeeds.objects.filter(
             round=round_, status__in=(S.SUBMITTED, S.ACCEPTED)
         ).values_list("unit_id", flat=True)
-        accounts = _unit_accounts().exclude(organisation_id__in=done)
+        accounts = _unit_accounts(round_.year).exclude(organisation_id__in=done)
         created += len(
             notify(
                 accounts,

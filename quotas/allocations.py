@@ -28,9 +28,17 @@ def _check_line(quota_line):
         raise ValidationError("Kế hoạch đã kết thúc, không thay đổi phân bổ chỉ tiêu.")
 
 
-def _check_unit(unit):
+def _check_unit(unit, year=None):
+    """A unit that nominates cadres and, given the plan's year, is alive during it."""
     if unit.kind != Organisation.Kind.UNIT:
         raise ValidationError(f"{unit.name} không phải đơn vị cử cán bộ, không nhận chỉ tiêu.")
+    if year is not None:
+        if not unit.alive_in_year(year):
+            raise ValidationError(
+                f"{unit.name} không hoạt động trong năm {year}"
+                + (f" (kết thúc ngày {unit.valid_to:%d/%m/%Y})" if unit.valid_to else "")
+                + ": không nhận chỉ tiêu của kế hoạch năm này."
+            )
 
 
 def line_allocated_total(quota_line, *, exclude_unit=None):
@@ -73,7 +81,7 @@ def allocation_set(*, actor, quota_line: QuotaLine, unit: Organisation, count: i
     """
     _check_allocator(actor, quota_line)
     _check_line(quota_line)
-    _check_unit(unit)
+    _check_unit(unit, quota_line.course.program.section.plan.year if count else None)
     if count is None or count < 0:
         raise ValidationError("Số chỉ tiêu phân bổ phải là số nguyên không âm.")
     if count > MAX_SEATS:
@@ -111,7 +119,7 @@ def allocation_move(
     """
     _check_allocator(actor, quota_line)
     _check_line(quota_line)
-    _check_unit(to_unit)
+    _check_unit(to_unit, quota_line.course.program.section.plan.year)
     if count is None or count <= 0:
         raise ValidationError("Số chỉ tiêu điều chuyển phải lớn hơn 0.")
     if count > MAX_SEATS:
@@ -169,8 +177,9 @@ def allocation_set_grid(*, actor, course, counts, save=True):
             raise ValidationError("Dòng chỉ tiêu không thuộc khóa này.")
         _check_allocator(actor, line)
         _check_line(line)
+    year = course.program.section.plan.year
     for (_line, unit), count in counts.items():
-        _check_unit(unit)
+        _check_unit(unit, year if count else None)
         if count is None or count < 0:
             raise ValidationError("Số chỉ tiêu phân bổ phải là số nguyên không âm.")
         if count > MAX_SEATS:

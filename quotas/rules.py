@@ -24,6 +24,7 @@ from training_plan.rules import (
     is_leadership,
     is_unit,
     manages_block,
+    own_unit_alive_in,
     reads_every_unit,
     reads_own_unit,
 )
@@ -63,7 +64,12 @@ def acts_for_unit(user, nomination):
     if nomination is None:
         return is_unit(user) or is_btc(user)
     if is_unit(user):
-        return in_own_unit(user, nomination)
+        if not in_own_unit(user, nomination):
+            return False
+        if nomination.pk is None and getattr(nomination, "course_id", None):
+            # Nothing new in a plan after the unit ended.
+            return own_unit_alive_in(user, nomination.course.program.section.plan.year)
+        return True
     return is_btc(user) and _block(nomination) == Block.PARTY
 
 
@@ -137,6 +143,13 @@ def create_refusal(user, nomination):
     """Why `user` may not enter this (unsaved) nomination, or None."""
     if user.has_perm("quotas.add_nomination", nomination):
         return None
+    if is_unit(user) and in_own_unit(user, nomination):
+        unit = user.organisation
+        return (
+            f"{unit.name} đã kết thúc hoạt động"
+            + (f" ngày {unit.valid_to:%d/%m/%Y}" if unit.valid_to else "")
+            + ": không lập hồ sơ mới cho kế hoạch sau ngày này."
+        )
     if is_unit(user):
         return OWN_UNIT_ONLY
     if is_btc(user):

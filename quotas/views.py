@@ -76,7 +76,7 @@ def allocation_course(request, year, pk):
     course = course_for_year(year, pk)
     user = request.user
     lines = list(course.quota_lines.all())
-    units = list(plan_selectors.units())
+    units = list(plan_selectors.units(year=year))
     names = {unit.pk: unit.short_name or unit.name for unit in units}
     labels = {line.pk: line.place for line in lines}
     records = scope_to_user(Allocation.history.filter(quota_line__course=course), user, "unit_id")
@@ -109,7 +109,7 @@ def allocation_grid(request, year, pk):
     course = course_for_year(year, pk)
     check_perm(request.user, "quotas.change_allocation", course)
     lines = [line for line in course.quota_lines.all() if line.is_capped]
-    units = list(plan_selectors.units())
+    units = list(plan_selectors.units(year=year))
     usages = allocation_usage(lines, user=request.user)
     current, held = {}, {}
     for usage in usages:

@@ -109,3 +109,13 @@ def progress_block(user):
     if is_snv(user) and not administrator(user):
         return Block.STATE
     return None
+
+
+# A reorganisation (the tree of organisations changed on a date) is applied once, by BTC or an
+# administrator; everyone signed in reads the events and their preview.
+add_perm(
+    "reports.apply_reorganisation",
+    administrator | is_btc,
+    BTC_ONLY.format(action="áp dụng sắp xếp tổ chức"),
+)
+add_perm("reports.view_reorganisation", rules.is_authenticated)

@@ -1,9 +1,14 @@
 from django.urls import path
 
-from reports import document_views, views
+from reports import document_views, reorganisation_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "reorganisations/<int:pk>/",
+        reorganisation_views.reorganisation_detail,
+        name="reorganisation_detail",
+    ),
     path("plans/<int:year>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:year>/programs/<int:pk>/", views.program_detail, name="program_detail"),
     path("plans/<int:year>/courses/<int:pk>/", views.course_detail, name="course_detail"),

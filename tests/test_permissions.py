@@ -226,6 +226,12 @@ TABLE = [
     # --- The plan ---
     Row("home", READ),
     Row("plan_list", READ),
+    # --- Organisations: everyone reads the tree and the events; BTC or an administrator
+    # applies an event (once). ---
+    Row("organisation_list", READ),
+    Row("organisation_detail", READ, lambda w: {"code": w.unit_a.code}),
+    Row("reorganisation_detail", READ, pk("reorganisation")),
+    Row("reorganisation_detail", PARTY_POST, pk("reorganisation"), method="post"),
     Row("plan_detail", READ, year),
     Row("program_detail", READ, lambda w: {"year": w.plan.year, "pk": w.program.pk}),
     Row("course_detail", READ, lambda w: {"year": w.plan.year, "pk": w.course.pk}),

@@ -4,11 +4,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from training_plan.models import (
     DownloadLog,
+    EventSuccessor,
     LegalDocument,
     Organisation,
     Person,
     Plan,
     Recipient,
+    ReorganisationEvent,
     Responsibility,
     Section,
     User,
@@ -20,12 +22,32 @@ from training_plan.structure_admin import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "level", "block", "parent"]
-    list_filter = ["kind", "level", "block"]
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "level", "block", "parent", "valid_from", "valid_to"]
+    list_filter = ["kind", "level", "block", "valid_to"]
     search_fields = ["name", "short_name", "code"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+
+
+class EventSuccessorInline(admin.TabularInline):
+    model = EventSuccessor
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(ReorganisationEvent)
+class ReorganisationEventAdmin(SimpleHistoryAdmin):
+    """Events are recorded here (administrators); BTC applies them on their page
+    (/reorganisations/<id>/), once."""
+
+    list_display = ["title", "kind", "effective_date", "basis", "applied_at"]
+    list_filter = ["kind", "effective_date"]
+    search_fields = ["title"]
+    list_select_related = ["basis"]
+    autocomplete_fields = ["predecessors", "basis"]
+    readonly_fields = ["applied_at", "applied_by", "applied_summary"]
+    inlines = [EventSuccessorInline]
 
 
 @admin.register(LegalDocument)

@@ -189,3 +189,15 @@ class PersonFilterForm(forms.Form):
         if data["q"]:
             people = people_matching(people, data["q"])
         return people
+
+
+class TreeDateForm(forms.Form):
+    """The day `/organisations/` shows the tree as of (today when blank)."""
+
+    date = DayMonthYearField(
+        label="Cơ cấu tổ chức tại ngày",
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET_ATTRS),
+        error_messages={"invalid": "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 01/07/2025."},
+    )

@@ -51,6 +51,7 @@ class Organisation(models.Model):
         REGIONAL = "regional", "Khu vực"
         PROVINCE = "province", "Tỉnh"
         DISTRICT = "district", "Huyện"
+        COMMUNE = "commune", "Xã, phường, đặc khu"
 
     code = models.SlugField("mã", max_length=60, unique=True)
     name = models.CharField("tên", max_length=255)
@@ -74,22 +75,60 @@ class Organisation(models.Model):
         help_text="Tên chỉ một nhóm cơ quan, ví dụ “các cơ sở đào tạo có liên quan”.",
     )
 
+    # The life of a unit (SPEC §2 Organisations): blank = since always / still. A unit is alive
+    # on a day when valid_from <= day <= valid_to; plans read the tree as of their own year.
+    valid_from = models.DateField("hoạt động từ ngày", null=True, blank=True)
+    valid_to = models.DateField("hoạt động đến ngày", null=True, blank=True)
+    # What the public acts do not say (the names of the new commune committees, …) is entered as
+    # an illustration and shown as incomplete until BTC completes it; never presented as fact.
+    incomplete_note = models.TextField(
+        "thông tin chưa đầy đủ",
+        blank=True,
+        help_text="Để trống khi thông tin đã đủ; nếu không, ghi rõ điều BTC cần bổ sung.",
+    )
+
     # The one order of organisations in every list and choice: Vietnamese alphabetical order of
     # the name (set on every save, fixtures included: see `set_sort_key`).
     sort_key = models.CharField("khóa sắp xếp", max_length=600, editable=False, db_index=True)
 
     objects = CodeManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "cơ quan, đơn vị"
         verbose_name_plural = "cơ quan, đơn vị"
         ordering = ["kind", "sort_key", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="organisation_life_ordered",
+            )
+        ]
 
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("organisation_detail", args=[self.code])
+
     def natural_key(self):
         return (self.code,)
+
+    def alive_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def alive_in_year(self, year):
+        return (self.valid_from is None or self.valid_from <= datetime.date(year, 12, 31)) and (
+            self.valid_to is None or self.valid_to >= datetime.date(year, 1, 1)
+        )
+
+    @property
+    def is_incomplete(self):
+        return bool(self.incomplete_note)
 
 
 class LegalDocumentManager(models.Manager):
@@ -680,3 +719,124 @@ class PersonTransfer(models.Model):
     def unit_id(self):
         """The unit that decides: the one holding the record (`in_own_unit`)."""
         return self.from_unit_id
+
+
+class ReorganisationEvent(models.Model):
+    """A change of the tree on one day, on a legal basis: the predecessors end the day before,
+    the successors begin on the day (SPEC §2 Organisations).
+
+    Recording the event changes the tree every date-aware list reads; applying it
+    (`reports.reorganisation.reorganisation_apply`, once, by BTC or an administrator) moves what
+    belongs to the predecessors in plans after the date: people, open nominations, allocations,
+    needs registers and, when chosen, user accounts.
+    """
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Hợp nhất (nhiều đơn vị thành một)"
+        SPLIT = "split", "Chia tách (một đơn vị thành nhiều)"
+        RENAME = "rename", "Đổi tên"
+        TRANSFER = "transfer", "Chuyển trực thuộc"
+        DISSOLVE = "dissolve", "Giải thể, kết thúc hoạt động"
+
+    kind = models.CharField("loại thay đổi", max_length=20, choices=Kind.choices)
+    title = models.CharField("nội dung", max_length=255)
+    effective_date = models.DateField("ngày có hiệu lực")
+    basis = models.ForeignKey(
+        LegalDocument,
+        verbose_name="căn cứ",
+        on_delete=models.PROTECT,
+        related_name="reorganisation_events",
+    )
+    predecessors = models.ManyToManyField(
+        Organisation,
+        verbose_name="đơn vị trước sắp xếp",
+        related_name="ended_by_events",
+    )
+    note = models.TextField("ghi chú", blank=True)
+    incomplete_note = models.TextField(
+        "thông tin chưa đầy đủ",
+        blank=True,
+        help_text="Điều các văn bản công khai chưa nêu, để BTC bổ sung.",
+    )
+    move_accounts = models.BooleanField(
+        "chuyển tài khoản người dùng",
+        default=False,
+        help_text="Tài khoản của đơn vị cũ chuyển sang đơn vị kế thừa chính.",
+    )
+    applied_at = models.DateTimeField("áp dụng lúc", null=True, blank=True, editable=False)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người áp dụng",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    applied_summary = models.JSONField("kết quả áp dụng", default=dict, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "sự kiện sắp xếp tổ chức"
+        verbose_name_plural = "sự kiện sắp xếp tổ chức"
+        ordering = ["-effective_date", "id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.effective_date:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("reorganisation_detail", args=[self.pk])
+
+    @property
+    def day_before(self):
+        return self.effective_date - datetime.timedelta(days=1)
+
+    @property
+    def is_applied(self):
+        return self.applied_at is not None
+
+
+class EventSuccessor(models.Model):
+    """A unit that takes over from an event's predecessors, with the rule that assigns people
+    to it when a unit is split (words of the person's position or workplace, e.g. the commune)."""
+
+    event = models.ForeignKey(
+        ReorganisationEvent, on_delete=models.CASCADE, related_name="successor_links"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="đơn vị kế thừa",
+        on_delete=models.PROTECT,
+        related_name="started_by_links",
+    )
+    is_main = models.BooleanField(
+        "kế thừa chính",
+        default=False,
+        help_text="Nhận phân bổ chỉ tiêu, đăng ký nhu cầu và tài khoản của đơn vị cũ.",
+    )
+    match_words = models.CharField(
+        "quy tắc nhận cán bộ",
+        max_length=255,
+        blank=True,
+        help_text="Các từ, cách nhau bằng dấu phẩy: cán bộ có chức vụ chứa một từ này "
+        "(không phân biệt dấu) chuyển về đơn vị này.",
+    )
+
+    class Meta:
+        verbose_name = "đơn vị kế thừa"
+        verbose_name_plural = "đơn vị kế thừa"
+        ordering = ["event", "-is_main", "organisation__sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organisation"], name="successor_once"),
+            models.UniqueConstraint(
+                fields=["event"], condition=models.Q(is_main=True), name="one_main_successor"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    @property
+    def words(self):
+        return [w for w in (normalise_search(p).strip() for p in self.match_words.split(",")) if w]

@@ -95,6 +95,13 @@ def in_own_unit(user, record):
     return unit_id is not None and unit_id == getattr(user, "organisation_id", None)
 
 
+def own_unit_alive_in(user, year):
+    """A unit account whose unit is alive during `year`; an account of a unit that ended reads
+    its unit's past and creates nothing in plans after its end (SPEC §2 Organisations)."""
+    unit = getattr(user, "organisation", None)
+    return unit is not None and unit.alive_in_year(year)
+
+
 EVERY_UNIT = "every unit"
 
 

@@ -1,17 +1,137 @@
 """Reads of plan data, each with a bounded number of queries whatever the size of the plan."""
 
-from django.db.models import Q
+import datetime
+
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from training_plan.models import Organisation, Person, PersonTransfer, Plan
+from training_plan.models import (
+    EventSuccessor,
+    Organisation,
+    Person,
+    PersonTransfer,
+    Plan,
+    ReorganisationEvent,
+)
 from training_plan.rules import EVERY_UNIT, scope_to_user, unit_scope
 from training_plan.text import normalise_search
 
 
-def units():
+def alive_on(day):
+    """The condition “alive on `day`” of an organisation (its life includes the day)."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def alive_in_year(year):
+    """Alive on some day of `year`: a plan of the year reads these units (a unit that ended on
+    30/06/2025 still has its 2025 figures; it is gone from 2026)."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31))) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1))
+    )
+
+
+def units(*, year=None, on=None):
     """Organisations that receive allocations and nominate cadres, in the one order of
-    organisations (Vietnamese alphabetical, `Organisation.sort_key`)."""
-    return Organisation.objects.filter(kind=Organisation.Kind.UNIT).order_by("sort_key", "id")
+    organisations (Vietnamese alphabetical, `Organisation.sort_key`); with `year`, those alive
+    during that year (a plan's units); with `on`, those alive that day."""
+    found = Organisation.objects.filter(kind=Organisation.Kind.UNIT)
+    if year is not None:
+        found = found.filter(alive_in_year(year))
+    if on is not None:
+        found = found.filter(alive_on(on))
+    return found.order_by("sort_key", "id")
+
+
+def organisation_tree(day):
+    """The organisations alive on `day` as (organisation, depth) in tree order: roots, then each
+    one's children, alphabetically at each level. One query."""
+    alive = list(Organisation.objects.filter(alive_on(day)).order_by("sort_key", "id"))
+    ids = {org.pk for org in alive}
+    children = {}
+    for org in alive:
+        parent = org.parent_id if org.parent_id in ids else None
+        children.setdefault(parent, []).append(org)
+    rows = []
+
+    def walk(parent, depth):
+        for org in children.get(parent, []):
+            rows.append((org, depth))
+            walk(org.pk, depth + 1)
+
+    walk(None, 0)
+    return rows
+
+
+def organisation_or_404(code):
+    org = Organisation.objects.select_related("parent").filter(code=code).first()
+    if org is None:
+        raise Http404("Không tìm thấy cơ quan, đơn vị.")
+    return org
+
+
+def _events():
+    return ReorganisationEvent.objects.select_related("basis", "basis__issuer").prefetch_related(
+        "predecessors",
+        Prefetch(
+            "successor_links",
+            queryset=EventSuccessor.objects.select_related("organisation").order_by(
+                "-is_main", "organisation__sort_key"
+            ),
+        ),
+    )
+
+
+def organisation_events(org):
+    """The events that ended `org` (it is a predecessor) and that began it (a successor), each
+    with its act, predecessors and successors. A fixed number of queries."""
+    ended = list(_events().filter(predecessors=org).order_by("effective_date", "id"))
+    began = list(
+        _events().filter(successor_links__organisation=org).order_by("effective_date", "id")
+    )
+    return ended, began
+
+
+def reorganisation_events():
+    return _events().order_by("-effective_date", "id")
+
+
+def reorganisation_or_404(pk):
+    event = _events().filter(pk=pk).first()
+    if event is None:
+        raise Http404("Không tìm thấy sự kiện sắp xếp.")
+    return event
+
+
+def successors_by_unit(day=None):
+    """Predecessor id → its successors (main first) over every recorded event, followed to the
+    units alive on `day` when given (Huyện ủy Bình Sơn → the commune committees of 2026)."""
+    preds = {}
+    for event_id, org_id in ReorganisationEvent.predecessors.through.objects.values_list(
+        "reorganisationevent_id", "organisation_id"
+    ):
+        preds.setdefault(event_id, []).append(org_id)
+    direct = {}
+    for link in EventSuccessor.objects.select_related("organisation").order_by(
+        "event__effective_date", "-is_main", "organisation__sort_key"
+    ):
+        for pred_id in preds.get(link.event_id, []):
+            direct.setdefault(pred_id, []).append(link.organisation)
+    if day is None:
+        return direct
+
+    def follow(org, seen):
+        if org.alive_on(day) or org.pk in seen or org.pk not in direct:
+            return [org] if org.alive_on(day) else []
+        found = []
+        for nxt in direct[org.pk]:
+            found += follow(nxt, seen | {org.pk})
+        return found
+
+    return {
+        pred: [o for succ in succs for o in follow(succ, {pred})] for pred, succs in direct.items()
+    }
 
 
 def plan_list():

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from training_plan import selectors
 from training_plan.access import check_perm, require_perm
-from training_plan.forms import PersonFilterForm, PersonForm
+from training_plan.forms import PersonFilterForm, PersonForm, TreeDateForm
 from training_plan.history import history_rows
 from training_plan.pagination import CappedCountPaginator
 from training_plan.services import (
@@ -157,3 +158,43 @@ def person_edit_view(request, pk):
                 messages.info(request, "Không có thay đổi nào để lưu.")
             return redirect(person)
     return render(request, "training_plan/person_form.html", {"form": form, "person": person})
+
+
+# --- Organisations and their life ----------------------------------------------------------------
+
+
+def organisation_list(request):
+    """The tree of organisations as of a day (`?date=dd/mm/yyyy`, today by default); everyone
+    signed in reads it."""
+    form = TreeDateForm(request.GET or None)
+    day = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["date"]:
+        day = form.cleaned_data["date"]
+    rows = selectors.organisation_tree(day)
+    return render(
+        request,
+        "training_plan/organisation_list.html",
+        {
+            "form": form,
+            "day": day,
+            "rows": rows,
+            "events": selectors.reorganisation_events(),
+            "incomplete": sum(1 for org, _ in rows if org.incomplete_note),
+        },
+    )
+
+
+def organisation_detail(request, code):
+    org = selectors.organisation_or_404(code)
+    ended, began = selectors.organisation_events(org)
+    return render(
+        request,
+        "training_plan/organisation_detail.html",
+        {
+            "org": org,
+            "ended_by": ended,
+            "began_by": began,
+            "children": org.children.order_by("sort_key", "id"),
+            "history": history_rows(org, exclude=("sort_key",)),
+        },
+    )

@@ -223,6 +223,9 @@ TARGETS = [
         known=names(PersonForm),
     ),
     Target("person_list", method="get", known=names(PersonFilterForm) + ("page",)),
+    Target("organisation_list", method="get", known=("date",)),
+    # The fuzz world records no event: a missing one must answer 404 whatever is sent.
+    Target("reorganisation_detail", args=lambda w: {"pk": [MISSING_PK]}),
     # Allocation
     Target(
         "allocation_set",
@@ -559,6 +562,7 @@ def unit_a_import_check(w):
 # seconds each to build and read no parameter: tests/training_plan covers them.
 PLAIN_PAGES = {
     "plan_list": lambda w: {},
+    "organisation_detail": lambda w: {"code": w.unit_a.code},
     "person_detail": lambda w: {"pk": w.person_a.pk},
     "allocation_home": lambda w: {},
     "allocation_overview": lambda w: {"year": w.plan.year},

@@ -161,7 +161,25 @@ def build_world(plan):
     mail_preference = MailPreference.objects.create(user=owner)
     job = Job.objects.create(requester=owner, kind="nominations_all_years", title="Danh sách")
     send_notice_mail.enqueue(notice.pk)
+    # A reorganisation event (not applied): a unit of its own that ends, on a 2021 act.
+    from training_plan.models import EventSuccessor, LegalDocument, ReorganisationEvent
+
+    ended = Organisation.objects.create(
+        code="don-vi-thu-sap-xep", name="Đơn vị thử sắp xếp", kind="unit", level="district"
+    )
+    reorganisation = ReorganisationEvent.objects.create(
+        kind=ReorganisationEvent.Kind.MERGE,
+        title="Hợp nhất đơn vị thử",
+        effective_date=datetime.date(2025, 7, 1),
+        basis=LegalDocument.objects.order_by("pk").first(),
+    )
+    reorganisation.predecessors.add(ended)
+    successor = EventSuccessor.objects.create(
+        event=reorganisation, organisation=unit_b, is_main=True
+    )
     return SimpleNamespace(
+        reorganisation=reorganisation,
+        event_successor=successor,
         notice=notice,
         mail_preference=mail_preference,
         job=job,

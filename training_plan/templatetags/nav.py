@@ -10,6 +10,7 @@ register = template.Library()
 # (a nomination, a class) belong to the list they are reached from.
 SECTIONS = [
     ("people", ("person_",)),
+    ("organisations", ("organisation_", "reorganisation_")),
     ("commitments", ("commitment_", "repayment_")),
     ("allocations", ("allocation_",)),
     ("nominations", ("nomination",)),

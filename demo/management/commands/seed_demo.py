@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from demo import needs as demo_needs
+from demo import reform as demo_reform
 from demo import year as demo
 from demo.after import demo_after_training_create
 
@@ -65,6 +66,11 @@ class Command(BaseCommand):
             if demo_after_training_create():
                 self.stdout.write(
                     "Đã tạo dữ liệu sau đào tạo: cam kết phục vụ, đền bù, đánh giá khóa học."
+                )
+            if demo_reform.demo_plan_2026_create():
+                self.stdout.write(
+                    "Đã ghi sắp xếp tổ chức từ ngày 01/07/2025 và tạo dự thảo kế hoạch năm 2026 "
+                    "của tỉnh mới với các đơn vị minh họa."
                 )
             return
         from demo import scale
