@@ -285,20 +285,27 @@ def test_no_role_is_compared_outside_the_rules_modules():
 
 # --- The menu -------------------------------------------------------------------------------
 
+ADMIN_LINK = "Trang quản trị hệ thống"
+
+
+def menu_of(html):
+    """The menu's part of a page: the entries of the bar and of its drop-downs."""
+    return html[html.index('<ul class="navbar-nav me-auto">') : html.index("</nav>")]
+
 
 @pytest.mark.parametrize(
     "persona, shown, hidden",
     [
-        ("btc_user", ["Cán bộ", "Nhật ký tải xuống"], ["Quản trị"]),
-        ("leader_user", ["Cán bộ"], ["Nhật ký tải xuống", "Quản trị"]),
-        ("unit_a_user", ["Cán bộ"], ["Nhật ký tải xuống", "Quản trị"]),
-        ("admin_user_2021", ["Cán bộ", "Nhật ký tải xuống", "Quản trị"], []),
+        ("btc_user", ["Cán bộ", "Nhật ký tải xuống"], [ADMIN_LINK]),
+        ("leader_user", ["Cán bộ"], ["Nhật ký tải xuống", "Quản trị", ADMIN_LINK]),
+        ("unit_a_user", ["Cán bộ"], ["Nhật ký tải xuống", "Quản trị", ADMIN_LINK]),
+        ("admin_user_2021", ["Cán bộ", "Nhật ký tải xuống", "Quản trị", ADMIN_LINK], []),
     ],
 )
 def test_menu_shows_what_the_role_may_open(client, request, persona, shown, hidden):
     response = client_for(client, request.getfixturevalue(persona)).get(reverse("plan_list"))
-    menu = re.search(r'<ul class="navbar-nav me-auto">(.*?)</ul>', response.content.decode(), re.S)
-    entries = re.findall(r'<a class="nav-link[^"]*"[^>]*>([^<]+)</a>', menu.group(1))
+    menu = menu_of(response.content.decode())
+    entries = re.findall(r'<a class="(?:nav-link|dropdown-item)[^"]*"[^>]*>([^<]+)</a>', menu)
     for label in ["Tổng quan", "Kế hoạch", "Phân bổ chỉ tiêu", "Cử đi đào tạo", *shown]:
         assert label in entries, (persona, label)
     for label in hidden:
@@ -309,12 +316,12 @@ def test_menu_shows_what_the_role_may_open(client, request, persona, shown, hidd
     "url, current",
     [
         ("/", "Tổng quan"),
-        ("/plans/2021/", "Kế hoạch"),
+        ("/plans/2021/", "Các kế hoạch"),
         ("/people/", "Cán bộ"),
         ("/plans/2021/allocations/", "Phân bổ chỉ tiêu"),
         ("/nominations/", "Cử đi đào tạo"),
         ("/plans/2021/classes/", "Lớp"),
-        ("/plans/2021/norms/", "Kinh phí"),
+        ("/plans/2021/norms/", "Kinh phí các khối"),
         ("/plans/2021/budget/appendix/", "Phụ lục kinh phí"),
         ("/downloads/log/", "Nhật ký tải xuống"),
     ],
@@ -322,6 +329,8 @@ def test_menu_shows_what_the_role_may_open(client, request, persona, shown, hidd
 def test_menu_marks_the_current_page(client, btc_user, url, current):
     html = client_for(client, btc_user).get(url).content.decode()
     marked = re.findall(
-        r'<a class="nav-link active" aria-current="page" href="[^"]*">([^<]+)</a>', html
+        r'<a class="(?:nav-link|dropdown-item) active" aria-current="page" '
+        r'href="[^"]*">([^<]+)</a>',
+        html,
     )
     assert marked == [current]

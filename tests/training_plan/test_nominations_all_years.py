@@ -77,7 +77,7 @@ def test_a_unit_gets_only_its_own_rows_of_every_year(client, unit_a_user, two_ye
     assert header == HEADER
     names = sorted(row["Họ và tên"] for row in rows)
     assert names == sorted(
-        f"Người A {year} {status}" for year in (2021, 2022) for status in ["submitted", "approved"]
+        f"Người A {year} {status}" for year in (2021, 2022) for status in ["Submitted", "Approved"]
     )
     assert {row["Đơn vị cử"] for row in rows} == {unit(BINH_SON).name}
     assert not any(name.startswith("Người B") for name in names)  # unit B's rows never appear

@@ -31,13 +31,15 @@ def section_of(url_name):
     return None
 
 
+def current_section(context):
+    match = getattr(context.get("request"), "resolver_match", None)
+    return section_of(match.url_name) if match else None
+
+
 @register.simple_tag(takes_context=True)
 def nav_link(context, url_name, label, section):
     """A menu entry; on the pages of its section it is `active` with aria-current="page"."""
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    current = section_of(match.url_name) if match else None
-    if current == section:
+    if current_section(context) == section:
         return format_html(
             '<li class="nav-item"><a class="nav-link active" aria-current="page" href="{}">{}</a>'
             "</li>",
@@ -46,4 +48,28 @@ def nav_link(context, url_name, label, section):
         )
     return format_html(
         '<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>', reverse(url_name), label
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_menu_item(context, url_name, label, section):
+    """An entry of a drop-down menu (a group of screens used less often than the bar's)."""
+    if current_section(context) == section:
+        return format_html(
+            '<li><a class="dropdown-item active" aria-current="page" href="{}">{}</a></li>',
+            reverse(url_name),
+            label,
+        )
+    return format_html(
+        '<li><a class="dropdown-item" href="{}">{}</a></li>', reverse(url_name), label
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_menu_class(context, *sections):
+    """The drop-down's toggle is marked active when the current page is one of its entries."""
+    return (
+        "nav-link dropdown-toggle active"
+        if current_section(context) in sections
+        else ("nav-link dropdown-toggle")
     )
