@@ -73,7 +73,12 @@ def normalise_search(text):
     """Lower-case, strip diacritics, đ → d, collapse spaces: “Nguyễn Văn Đức” → “nguyen van duc”."""
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Control characters (NUL, which PostgreSQL refuses in text, tabs) separate words.
+    stripped = "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in decomposed
+        if not unicodedata.combining(ch)
+    )
     return " ".join(stripped.lower().split())
 
 

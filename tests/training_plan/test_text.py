@@ -111,3 +111,8 @@ def test_clean_text_keeps_line_breaks_of_multiline_text():
     from training_plan.text import clean_text
 
     assert clean_text("Dòng một\r\nDòng hai\u200b", multiline=True) == "Dòng một\nDòng hai"
+
+
+def test_normalise_search_turns_control_characters_into_spaces():
+    # NUL would be refused by PostgreSQL in a query (the person picker sent it as typed).
+    assert normalise_search("Nguyễn\x00Văn\tĐức") == "nguyen van duc"
