@@ -44,6 +44,22 @@ def units(*, year=None, on=None):
     return found.order_by("sort_key", "id")
 
 
+def units_for_picker(*, year=None, on=None, keep=None):
+    """The units a picker offers: those alive in `year` / on `on` (a plan's pages: its year;
+    people: today), plus `keep` (a Q or ids: the unit a record already names, so an ended unit's
+    past records still display and save)."""
+    alive = Q(kind=Organisation.Kind.UNIT)
+    if year is not None:
+        alive &= alive_in_year(year)
+    if on is not None:
+        alive &= alive_on(on)
+    if keep is not None:
+        if not isinstance(keep, Q):
+            keep = Q(pk__in=[pk for pk in keep if pk is not None])
+        alive |= keep
+    return Organisation.objects.filter(alive).order_by("sort_key", "id")
+
+
 def organisation_tree(day):
     """The organisations alive on `day` as (organisation, depth) in tree order: roots, then each
     one's children, alphabetically at each level. One query."""
