@@ -150,6 +150,23 @@ def successors_by_unit(day=None):
     }
 
 
+def heirs(year):
+    """Ended unit id → (its heir, the ended unit) for the units not alive in `year` that have a
+    successor alive then: the main successor, followed through later events. Past figures of
+    the ended unit are shown under its heir, marked “(trước đây: …)”. Three queries."""
+    successors = successors_by_unit(datetime.date(year, 1, 1))
+    ended = {
+        org.pk: org
+        for org in Organisation.objects.filter(pk__in=list(successors)).exclude(alive_in_year(year))
+    }
+    return {pk: (successors[pk][0], org) for pk, org in ended.items() if successors[pk]}
+
+
+def former_names(heir_map, heir_pk):
+    """The names of the ended units whose figures are shown under `heir_pk`."""
+    return [old.name for heir, old in heir_map.values() if heir.pk == heir_pk]
+
+
 def plan_list():
     return Plan.objects.select_related("issuing_body").order_by("-year")
 
