@@ -120,6 +120,12 @@ class BlockTable:
     units: list  # units with a submitted or accepted register (the table's columns)
     waiting: list  # (unit, status label) of units that have not submitted
     registers: list  # (unit, register) of every unit that has started one
+    # Last year's enrolment per unit, aligned with `units`; an ended unit's figures are counted
+    # under its heir (`training_plan.selectors.heirs`), named in `former` (unit id -> names).
+    last_by_unit: list = field(default_factory=list)
+    former: dict = field(default_factory=dict)
+    # Ended units' last-year figures whose heir has no column (not submitted): (heir, names, n).
+    last_elsewhere: list = field(default_factory=list)
 
     @property
     def label(self):
@@ -168,12 +174,19 @@ def consolidation(year):
             if register.status == UnitNeeds.Status.ACCEPTED:
                 accepted[(register.round_id, row["course_id"])] += row["value"]
     course_ids = [course.pk for round_ in rounds for course in round_.courses.all()]
-    enrolled = dict(
+    enrolled = defaultdict(int)  # course -> enrolled last year
+    enrolled_by_unit = defaultdict(int)  # (course, unit or its heir) -> enrolled last year
+    heir_map = core_selectors.heirs(year)
+    for course_id, unit_id, n in (
         Nomination.objects.filter(course_id__in=course_ids, status__in=ENROLLED)
-        .values("course_id")
+        .order_by()
+        .values("course_id", "unit_id")
         .annotate(n=Count("id"))
-        .values_list("course_id", "n")
-    )
+        .values_list("course_id", "unit_id", "n")
+    ):
+        enrolled[course_id] += n
+        heir = heir_map.get(unit_id)
+        enrolled_by_unit[(course_id, heir[0].pk if heir else unit_id)] += n
     tables = []
     for round_ in rounds:
         own = {r.unit_id: r for r in registers if r.round_id == round_.pk}
@@ -197,5 +210,19 @@ def consolidation(year):
             row.accepted = accepted.get((round_.pk, course.pk), 0)
             rows.append(row)
         listed = [(unit, own[unit.pk]) for unit in units if unit.pk in own]
-        tables.append(BlockTable(round_, rows, counted, waiting, listed))
+        table = BlockTable(round_, rows, counted, waiting, listed)
+        course_pks = [course.pk for course in round_.courses.all()]
+
+        def last_of(unit_pk, course_pks=course_pks):
+            return sum(enrolled_by_unit.get((pk, unit_pk), 0) for pk in course_pks)
+
+        table.last_by_unit = [last_of(unit.pk) for unit in counted]
+        shown = {unit.pk for unit in counted}
+        for heir in {h.pk: h for h, _ in heir_map.values()}.values():
+            names = core_selectors.former_names(heir_map, heir.pk)
+            if heir.pk in shown:
+                table.former[heir.pk] = names
+            elif last_of(heir.pk):
+                table.last_elsewhere.append((heir, names, last_of(heir.pk)))
+        tables.append(table)
     return tables

@@ -326,7 +326,7 @@ class NominationFilterForm(forms.Form):
         )
         self.fields["course"].label_from_instance = lambda c: f"{c.code} {c.name}"
         if user.has_perm("training_plan.view_every_unit"):
-            self.fields["unit"].queryset = units()
+            self.fields["unit"].queryset = units(year=plan.year)  # the plan's units
         else:
             del self.fields["unit"]
 

@@ -112,7 +112,7 @@ def build_template(*, user, plan):
     start = codes.max_row  # the units' heading
     for cell in codes[start]:
         cell.font = Font(bold=True)
-    units = scope_to_user(units_in_order(), user, "pk")
+    units = scope_to_user(units_in_order(year=plan.year), user, "pk")  # the plan's units
     for unit in units:
         codes.append([unit.code, unit.name])
     last_unit = codes.max_row

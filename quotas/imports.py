@@ -207,7 +207,7 @@ class _Catalogue:
             self.courses[code] = course
             for line in course.quota_lines.all():
                 self.lines[f"{code}-{line.position}"] = line
-        units = scope_to_user(units_in_order(), user, "pk")
+        units = scope_to_user(units_in_order(year=plan.year), user, "pk")  # the plan's units
         self.units = {unit.code.upper(): unit for unit in units}
         # Users who read only their own unit import for it without a unit code.
         self.own_unit = None if unit_scope(user) in (EVERY_UNIT, None) else user.organisation

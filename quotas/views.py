@@ -414,7 +414,7 @@ def nomination_create(request):
     if user.has_perm("training_plan.view_every_unit"):
         # BTC finds the person among every unit's (the picker shows each one's unit), or only
         # among one unit's when the page is opened for it (?unit=).
-        units = plan_selectors.units()
+        units = plan_selectors.units(year=plan.year)  # the units of the plan's year
         unit_code = request.GET.get("unit") or request.POST.get("unit") or ""
         # A unit's code is a slug; anything else names no unit (PostgreSQL refuses a NUL in a
         # query: a 500).

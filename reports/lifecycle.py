@@ -1,5 +1,6 @@
 """The plan's life cycle: issue a checked draft, copy a plan to the next year."""
 
+import dataclasses
 import datetime
 import re
 
@@ -111,9 +112,86 @@ PLAN_TEXT_FIELDS = (
 )
 
 
+@dataclasses.dataclass
+class CopyUnitChange:
+    """What the copy does with a unit of the source plan that is not alive in the new year: with
+    exactly one successor the copy carries it to the successor (`successor`); otherwise it is
+    not copied (or left blank) and listed for BTC to decide among `candidates`."""
+
+    what: str  # the record of the plan naming the unit (“Trách nhiệm: …”)
+    unit: object  # the ended Organisation
+    successor: object = None  # the one successor the copy uses, or None
+    candidates: list = dataclasses.field(default_factory=list)  # for BTC to decide
+
+    @property
+    def to_decide(self):
+        return self.successor is None
+
+    def __str__(self):
+        if self.successor is not None:
+            return f"{self.what}: {self.unit.name} → {self.successor.name}"
+        if self.candidates:
+            names = ", ".join(org.name for org in self.candidates)
+            return f"{self.what}: {self.unit.name} đã kết thúc; BTC chọn trong: {names}"
+        return f"{self.what}: {self.unit.name} đã kết thúc, chưa có đơn vị kế thừa; BTC quyết định"
+
+
+class _UnitsOfYear:
+    """The source plan's units as the new year reads them: alive, or replaced by their one
+    successor, or to decide (SPEC §2 Organisations: dissolved units are not copied)."""
+
+    def __init__(self, year):
+        from training_plan.selectors import successors_by_unit
+
+        self.year = year
+        self.successors = successors_by_unit(datetime.date(year, 1, 1))
+        self.changes = []
+
+    def resolve(self, org, what):
+        """The unit the copy names for `org` (itself, its successor) or None (not copied)."""
+        if org is None or org.alive_in_year(self.year):
+            return org
+        candidates = list(dict.fromkeys(self.successors.get(org.pk, [])))
+        successor = candidates[0] if len(candidates) == 1 else None
+        self.changes.append(CopyUnitChange(what, org, successor, candidates))
+        return successor
+
+
+def plan_copy_unit_changes(plan: Plan, year: int) -> list[CopyUnitChange]:
+    """What copying `plan` to `year` does with its units that are not alive in `year` (the page
+    shows it before the copy). A fixed number of queries."""
+    from courses.models import Program, ProgramInstitution
+    from quotas.models import QuotaLine
+    from training_plan.models import Responsibility
+
+    units = _UnitsOfYear(year)
+    units.resolve(plan.issuing_body, "Cơ quan ban hành")
+    for responsibility in Responsibility.objects.filter(plan=plan).select_related("body"):
+        units.resolve(responsibility.body, f"Trách nhiệm “{responsibility.heading}”")
+    for program in Program.objects.filter(section__plan=plan).select_related(
+        "directing_body", "implementing_body"
+    ):
+        units.resolve(program.directing_body, f"Cơ quan chỉ đạo của “{program.name}”")
+        units.resolve(program.implementing_body, f"Cơ quan tổ chức thực hiện của “{program.name}”")
+    for link in ProgramInstitution.objects.filter(program__section__plan=plan).select_related(
+        "institution", "program"
+    ):
+        units.resolve(link.institution, f"Đơn vị đào tạo của “{link.program.name}”")
+    for line in QuotaLine.objects.filter(course__program__section__plan=plan).select_related(
+        "institution", "course"
+    ):
+        units.resolve(line.institution, f"Dòng chỉ tiêu của “{line.course.name}”")
+    return units.changes
+
+
 def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
     """A new draft plan for the next year with the same structure, without people,
-    nominations, allocations, classes or money spent; “năm 2021” in texts becomes the new year."""
+    nominations, allocations, classes or money spent; “năm 2021” in texts becomes the new year.
+
+    Units not alive in the new year are not copied: a responsibility, program body, institution
+    or quota line of a dissolved unit goes to its successor when there is exactly one, and is
+    otherwise left out (a program's body left blank) and listed for BTC to decide; the list is
+    `new_plan.unit_changes` (`CopyUnitChange`)."""
     from budget.models import BudgetBlock, CostNorm
     from courses.models import Course, EligibilityRule, Program, ProgramInstitution
     from quotas.models import QuotaLine
@@ -143,10 +221,13 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
             raise ValidationError(
                 f"Đã có kế hoạch năm {year} của tỉnh {plan.province}; không sao chép đè lên."
             )
-        source = Plan.objects.get(pk=plan.pk)
+        source = Plan.objects.select_related("issuing_body").get(pk=plan.pk)
+        units = _UnitsOfYear(year)
+        issuing_body = units.resolve(source.issuing_body, "Cơ quan ban hành")
         new_plan = copy(
             source,
             year=year,
+            issuing_body=issuing_body or source.issuing_body,
             number="",
             issue_date=None,
             status=Plan.Status.DRAFT,
@@ -154,9 +235,15 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
         )
         for recipient in Recipient.objects.filter(plan=plan).order_by("position"):
             copy(recipient, plan=new_plan, text=text(recipient.text))
-        for responsibility in Responsibility.objects.filter(plan=plan).order_by("position"):
+        for responsibility in (
+            Responsibility.objects.filter(plan=plan).select_related("body").order_by("position")
+        ):
+            body = units.resolve(responsibility.body, f"Trách nhiệm “{responsibility.heading}”")
+            if body is None:
+                continue
             copy(
                 responsibility,
+                body=body,
                 plan=new_plan,
                 heading=text(responsibility.heading),
                 intro=text(responsibility.intro),
@@ -174,6 +261,7 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
         programs = {}
         for program in (
             Program.objects.filter(section__plan=plan)
+            .select_related("directing_body", "implementing_body")
             .prefetch_related("legal_documents")
             .order_by("section__position", "position")
         ):
@@ -181,6 +269,13 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
             new_program = copy(
                 program,
                 section=sections[program.section_id],
+                directing_body=units.resolve(
+                    program.directing_body, f"Cơ quan chỉ đạo của “{program.name}”"
+                ),
+                implementing_body=units.resolve(
+                    program.implementing_body,
+                    f"Cơ quan tổ chức thực hiện của “{program.name}”",
+                ),
                 name=text(program.name),
                 target_group=text(program.target_group),
                 conditions=text(program.conditions),
@@ -188,8 +283,14 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
             )
             new_program.legal_documents.set(documents)
             programs[old_pk] = new_program
-        for link in ProgramInstitution.objects.filter(program__section__plan=plan):
-            copy(link, program=programs[link.program_id])
+        for link in ProgramInstitution.objects.filter(program__section__plan=plan).select_related(
+            "institution", "program"
+        ):
+            institution = units.resolve(
+                link.institution, f"Đơn vị đào tạo của “{link.program.name}”"
+            )
+            if institution is not None:
+                copy(link, program=programs[link.program_id], institution=institution)
         courses = {}
         for course in Course.objects.filter(program__section__plan=plan):
             old_pk = course.pk
@@ -199,8 +300,13 @@ def plan_copy_to_year(*, plan: Plan, actor, year: int | None = None) -> Plan:
                 name=text(course.name),
                 target_group=text(course.target_group),
             )
-        for line in QuotaLine.objects.filter(course__program__section__plan=plan):
-            copy(line, course=courses[line.course_id])
+        for line in QuotaLine.objects.filter(course__program__section__plan=plan).select_related(
+            "institution", "course"
+        ):
+            institution = units.resolve(line.institution, f"Dòng chỉ tiêu của “{line.course.name}”")
+            if institution is not None:
+                copy(line, course=courses[line.course_id], institution=institution)
         for rule in EligibilityRule.objects.filter(course__program__section__plan=plan):
             copy(rule, course=courses[rule.course_id])
+    new_plan.unit_changes = units.changes
     return new_plan

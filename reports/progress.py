@@ -3,6 +3,7 @@ program, block, unit and class, and budget planned vs. classes. Every function r
 number of aggregate queries whatever the number of nominations; the dashboard, the results
 report and their exports all read through here."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
@@ -11,6 +12,7 @@ from budget.models import BudgetBlock, BudgetLine
 from courses.models import Course, Program, StudyMode, TrainingClass
 from quotas.models import Allocation, Nomination, QuotaLine
 from training_plan.models import Block, Organisation
+from training_plan.selectors import former_names, heirs
 
 # Nomination statuses counted at each stage of progress (cumulative: a completed nomination was
 # also nominated, approved and enrolled).
@@ -98,13 +100,24 @@ def allocation_usage(plan, *, unit=None, block=None, courses=None):
         item = rows.setdefault(key, {"allocated": None})
         item.update({stage: values[stage] for stage in stages})
     if unit is not None:
-        units = {unit.pk: {"name": unit.name, "block": unit.block}}
+        units = {
+            unit.pk: {
+                "name": unit.name,
+                "block": unit.block,
+                "valid_from": unit.valid_from,
+                "valid_to": unit.valid_to,
+            }
+        }
     else:
         # Every organisation of the province (a few hundred rows at most), not the ids found:
         # one query whether or not the plan has any activity yet.
         units = {
-            row["id"]: row for row in Organisation.objects.order_by().values("id", "name", "block")
+            row["id"]: row
+            for row in Organisation.objects.order_by().values(
+                "id", "name", "block", "valid_from", "valid_to"
+            )
         }
+    first_day, last_day = datetime.date(plan.year, 1, 1), datetime.date(plan.year, 12, 31)
     no_line = {"position": None, "institution__name": None, "study_mode": ""}
     for (unit_id, course_id, line_id), item in rows.items():
         unit_row, course, line = units[unit_id], courses[course_id], lines.get(line_id, no_line)
@@ -112,6 +125,9 @@ def allocation_usage(plan, *, unit=None, block=None, courses=None):
         item.update(
             unit_id=unit_id,
             unit_name=unit_row["name"],
+            # ended before the plan's year: its figures are shown under its heir (unit_progress)
+            unit_ended=(unit_row["valid_to"] is not None and unit_row["valid_to"] < first_day)
+            or (unit_row["valid_from"] is not None and unit_row["valid_from"] > last_day),
             unit_block=Block(unit_row["block"]).label if unit_row["block"] else "",
             section=course["program__section__position"],
             program_id=course["program_id"],
@@ -346,14 +362,22 @@ def unit_progress(plan, *, unit=None, block=None, usage=None):
     block, computed here unless the caller already has it). No query of its own."""
     if usage is None:
         usage = allocation_usage(plan, unit=unit, block=block)
+    # A unit that ended before the plan's year (figures recorded before a reorganisation was
+    # applied) is shown under its heir, marked “(trước đây: …)”; three queries, only then.
+    heir_map = heirs(plan.year) if any(item["unit_ended"] for item in usage) else {}
     units = {}
     for item in usage:
-        row = units.get(item["unit_id"])
+        key, label = item["unit_id"], item["unit_name"]
+        if key in heir_map:
+            heir = heir_map[key][0]
+            key = heir.pk
+            label = f"{heir.name} (trước đây: {', '.join(former_names(heir_map, heir.pk))})"
+        row = units.get(key)
         if row is None:
-            row = units[item["unit_id"]] = UnitProgress(
-                label=item["unit_name"], key=item["unit_id"]
-            )
+            row = units[key] = UnitProgress(label=label, key=key)
             row.block = item["unit_block"]
+        elif label != row.label and "(trước đây:" in label:
+            row.label = label
         allocated = item["allocated"]
         if allocated is None:
             row.demand_driven = True

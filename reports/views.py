@@ -21,6 +21,7 @@ from reports.forms import NominationDeadlineForm, PlanIssueForm
 from reports.lifecycle import (
     PlanCheckFailed,
     plan_copy_to_year,
+    plan_copy_unit_changes,
     plan_issue,
     plan_set_nomination_deadline,
 )
@@ -337,9 +338,31 @@ def plan_copy_view(request, year):
             f"Đã tạo dự thảo kế hoạch năm {new_plan.year} từ kế hoạch năm {plan.year} "
             "(cùng cấu trúc, chỉ tiêu, định mức; chưa có cán bộ, lớp, kinh phí đã chi).",
         )
+        moved = [change for change in new_plan.unit_changes if not change.to_decide]
+        to_decide = [change for change in new_plan.unit_changes if change.to_decide]
+        if moved:
+            messages.info(
+                request,
+                "Đơn vị đã kết thúc hoạt động, chuyển sang đơn vị kế thừa: "
+                + "; ".join(str(change) for change in moved)
+                + ".",
+            )
+        if to_decide:
+            messages.warning(
+                request,
+                "Không sao chép, BTC cần quyết định: "
+                + "; ".join(str(change) for change in to_decide)
+                + ".",
+            )
         return redirect(new_plan)
+    exists = plan_exists(plan.province, target)
     return render(
         request,
         "reports/plan_copy.html",
-        {"plan": plan, "target": target, "exists": plan_exists(plan.province, target)},
+        {
+            "plan": plan,
+            "target": target,
+            "exists": exists,
+            "unit_changes": [] if exists else plan_copy_unit_changes(plan, target),
+        },
     )

@@ -1,12 +1,14 @@
 """Forms of the people screens."""
 
 import calendar
+import datetime
 import re
 
 from django import forms
+from django.db.models import Q
 
 from training_plan.models import IDENTITY_TAKEN, Organisation, Person
-from training_plan.selectors import people_matching, units
+from training_plan.selectors import people_matching, units_for_picker
 from training_plan.services import PERSON_FIELDS
 from training_plan.widgets import QuickSelect
 
@@ -89,7 +91,10 @@ class PersonForm(forms.ModelForm):
         if not user.has_perm("training_plan.change_person_unit"):
             del self.fields["organisation"]  # a unit's people stay in that unit
         else:
-            self.fields["organisation"].queryset = units()
+            # Units alive today; a person still recorded in an ended unit keeps it offered.
+            self.fields["organisation"].queryset = units_for_picker(
+                on=datetime.date.today(), keep=[self.instance.organisation_id]
+            )
             self.fields["organisation"].empty_label = "— Chọn đơn vị —"
 
     def _post_clean(self):
@@ -169,7 +174,10 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if user.has_perm("training_plan.view_every_unit"):
-            self.fields["organisation"].queryset = units()
+            # Units alive today, and ended ones whose people are not yet placed elsewhere.
+            self.fields["organisation"].queryset = units_for_picker(
+                on=datetime.date.today(), keep=Q(pk__in=Person.objects.values("organisation"))
+            )
         else:
             del self.fields["organisation"]
 

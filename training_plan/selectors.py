@@ -44,6 +44,22 @@ def units(*, year=None, on=None):
     return found.order_by("sort_key", "id")
 
 
+def units_for_picker(*, year=None, on=None, keep=None):
+    """The units a picker offers: those alive in `year` / on `on` (a plan's pages: its year;
+    people: today), plus `keep` (a Q or ids: the unit a record already names, so an ended unit's
+    past records still display and save)."""
+    alive = Q(kind=Organisation.Kind.UNIT)
+    if year is not None:
+        alive &= alive_in_year(year)
+    if on is not None:
+        alive &= alive_on(on)
+    if keep is not None:
+        if not isinstance(keep, Q):
+            keep = Q(pk__in=[pk for pk in keep if pk is not None])
+        alive |= keep
+    return Organisation.objects.filter(alive).order_by("sort_key", "id")
+
+
 def organisation_tree(day):
     """The organisations alive on `day` as (organisation, depth) in tree order: roots, then each
     one's children, alphabetically at each level. One query."""
@@ -132,6 +148,23 @@ def successors_by_unit(day=None):
     return {
         pred: [o for succ in succs for o in follow(succ, {pred})] for pred, succs in direct.items()
     }
+
+
+def heirs(year):
+    """Ended unit id → (its heir, the ended unit) for the units not alive in `year` that have a
+    successor alive then: the main successor, followed through later events. Past figures of
+    the ended unit are shown under its heir, marked “(trước đây: …)”. Three queries."""
+    successors = successors_by_unit(datetime.date(year, 1, 1))
+    ended = {
+        org.pk: org
+        for org in Organisation.objects.filter(pk__in=list(successors)).exclude(alive_in_year(year))
+    }
+    return {pk: (successors[pk][0], org) for pk, org in ended.items() if successors[pk]}
+
+
+def former_names(heir_map, heir_pk):
+    """The names of the ended units whose figures are shown under `heir_pk`."""
+    return [old.name for heir, old in heir_map.values() if heir.pk == heir_pk]
 
 
 def plan_list():

@@ -224,8 +224,8 @@ TARGETS = [
     ),
     Target("person_list", method="get", known=names(PersonFilterForm) + ("page",)),
     Target("organisation_list", method="get", known=("date",)),
-    # The fuzz world records no event: a missing one must answer 404 whatever is sent.
-    Target("reorganisation_detail", args=lambda w: {"pk": [MISSING_PK]}),
+    # The world's event (its own two units) and a missing one (404 whatever is sent).
+    Target("reorganisation_detail", args=lambda w: {"pk": [w.event.pk, MISSING_PK]}),
     # Allocation
     Target(
         "allocation_set",

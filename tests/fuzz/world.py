@@ -3,13 +3,20 @@
 seats and nominations on a Party-block line and a State-block line; each block has a running
 class with one learner, one approved candidate, a line by norm and a line by rate."""
 
+import datetime
 from types import SimpleNamespace
 
 from courses.models import TrainingClass
 from quotas.models import Allocation, Nomination
 from tests import factories
 from tests import fixture_2021 as lookup
-from training_plan.models import Organisation, User
+from training_plan.models import (
+    EventSuccessor,
+    LegalDocument,
+    Organisation,
+    ReorganisationEvent,
+    User,
+)
 
 # Every role of the application, and the fixture (tests/conftest.py) of its user.
 ROLE_FIXTURES = {
@@ -96,8 +103,29 @@ def build_world(plan):
             training_class=classes["state"], rate=900_000, quantity=4
         ),
     }
+    # A reorganisation of two units of the world's own (no people, no plan data): the fuzz
+    # reads and posts to the real page; applying it moves nothing of the other units.
+    old_unit = Organisation.objects.create(
+        code="don-vi-fuzz-cu", name="Đơn vị thử sắp xếp (cũ)", kind="unit", level="commune"
+    )
+    new_unit = Organisation.objects.create(
+        code="don-vi-fuzz-moi",
+        name="Đơn vị thử sắp xếp (mới)",
+        kind="unit",
+        level="commune",
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    event = ReorganisationEvent.objects.create(
+        kind=ReorganisationEvent.Kind.MERGE,
+        title="Hợp nhất đơn vị thử",
+        effective_date=datetime.date(2025, 7, 1),
+        basis=LegalDocument.objects.order_by("pk").first(),
+    )
+    event.predecessors.add(old_unit)
+    EventSuccessor.objects.create(event=event, organisation=new_unit, is_main=True)
     return SimpleNamespace(
         plan=plan,
+        event=event,
         unit_a=unit_a,
         unit_b=unit_b,
         party=party,
