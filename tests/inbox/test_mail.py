@@ -76,6 +76,7 @@ def test_immediate_mail_is_vietnamese_text_and_html_with_the_link(unit_a_user, r
         f"[Đào tạo, bồi dưỡng] Hồ sơ bị trả lại để bổ sung: Đặng Thị Mai — {returned.course}"
     )
     assert REASON in message.body and f"Xem chi tiết: {link}" in message.body
+    assert message.body.count("Hồ sơ bị trả lại để bổ sung") == 1  # the title, not repeated
     assert "Kính gửi" in message.body
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
