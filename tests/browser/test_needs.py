@@ -26,7 +26,8 @@ def test_binh_son_enters_needs_with_a_named_person_and_submits(
     open_round(btc_user)
     person_of(unit_a_user, full_name="Võ Thị Quy Hoạch", theory_level=Person.TheoryLevel.ADVANCED)
     browser_login(page, live_server, "binhson_test")
-    page.get_by_role("link", name="Nhu cầu", exact=True).click()
+    page.get_by_role("button", name="Kế hoạch", exact=True).click()  # the plans menu
+    page.get_by_role("link", name="Đăng ký nhu cầu", exact=True).click()
     expect(page.locator("h1")).to_have_text("Đăng ký nhu cầu đào tạo, bồi dưỡng năm 2022")
     page.get_by_role("button", name="Nhập nhu cầu của đơn vị").first.click()
     expect(page.locator("#status")).to_have_text("Đang soạn")
