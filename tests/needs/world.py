@@ -3,12 +3,22 @@ tests/fuzz/test_forms.py): made on demand inside the caller's transaction, once 
 
 - the Party-block and State-block rounds of 2022 on the 2021 plan;
 - unit A's (Huyện ủy Bình Sơn) Party-block register, a draft with a count and a named person;
-- two saved versions of the 2021 plan, an issued one and an amendment after it."""
+- two saved versions of the 2021 plan, an issued one and an amendment after it;
+- for the admin's pages (tests/security/test_admin_pages.py): a move of the register, a build of
+  a draft from the needs and a person it proposed."""
 
 import datetime
 import hashlib
 
-from needs.models import NeedsCount, NeedsPerson, NeedsRound, UnitNeeds
+from needs.models import (
+    DraftBuild,
+    DraftProposal,
+    NeedsCount,
+    NeedsPerson,
+    NeedsRound,
+    UnitNeeds,
+    UnitNeedsTransition,
+)
 from tests import fixture_2021
 from tests.factories import PersonFactory
 from training_plan.models import Block, Plan
@@ -52,6 +62,28 @@ def register():
 
 def entry():
     return register().people.first()
+
+
+def admin_objects():
+    """One object of each needs model that has an admin page of its own."""
+    register_ = register()
+    transition = register_.transitions.first() or UnitNeedsTransition.objects.create(
+        register=register_, from_status="", to_status=UnitNeeds.Status.DRAFT
+    )
+    plan = Plan.objects.get(year=2021)
+    build = DraftBuild.objects.filter(plan=plan).first() or DraftBuild.objects.create(
+        plan=plan,
+        figures=[{"code": "III.1.1", "name": "Trung cấp", "before": 5, "needs": 3, "after": 3}],
+    )
+    named = register_.people.first()
+    proposal = DraftProposal.objects.filter(plan=plan).first() or DraftProposal.objects.create(
+        plan=plan,
+        course=named.course,
+        person=named.person,
+        unit=register_.unit,
+        source=named,
+    )
+    return register_, transition, build, proposal
 
 
 def _version(plan, number, step, **fields):

@@ -13,10 +13,12 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = ["btc_user", "snv_user", "leader_user", "unit_a_user", "unit_b_user"]
 ADMIN_OBJECT_PAGES = ("_change", "_history", "_delete")
-# Records nobody deletes by hand: the download log, and the worker's task results (django-tasks-db
-# keeps its admin read-only; old results go with `prune_db_task_results`).
+# Records nobody deletes by hand: the download log, the worker's task results (django-tasks-db
+# keeps its admin read-only; old results go with `prune_db_task_results`), and the plan's
+# versions (immutable: written once, never changed nor deleted).
 APPEND_ONLY_ADMIN = (
     "/admin/training_plan/downloadlog/",
+    "/admin/versions/planversion/",
     "/admin/django_tasks_database/dbtaskresult/",
 )
 

@@ -219,7 +219,24 @@ def build_world(plan):
         access_log=access_log,
         failure_log=failure_log,
         user=User.objects.filter(is_superuser=True).first() or User.objects.first(),
+        **needs_and_versions(),
     )
+
+
+def needs_and_versions():
+    """The needs round's and the plan versions' objects (tests/needs/world.py) for the admin."""
+    from tests.needs import world as needs_world
+
+    register, needs_transition, draft_build, proposal = needs_world.admin_objects()
+    version, amendment = needs_world.versions()
+    return {
+        "needs_round": register.round,
+        "needs_register": register,
+        "needs_transition": needs_transition,
+        "draft_build": draft_build,
+        "proposal": proposal,
+        "plan_version": version,
+    }
 
 
 # --- Walking the URL conf ----------------------------------------------------------------
