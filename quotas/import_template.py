@@ -1,6 +1,9 @@
 """The workbook a unit downloads, fills and uploads for the nomination import: the sheet with
 the template's headers, the valid codes (courses, quota lines, units the user may name) and a
-guide. Formula-like names are written with Excel's quote prefix."""
+guide. Formula-like names are written with Excel's quote prefix.
+
+After a refused check, `error_copy` gives the user back their own file with a “Lỗi” column
+holding each bad row's errors and the cells the errors point at filled in red."""
 
 import io
 
@@ -31,6 +34,10 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 
 
 HEADER_FILL = PatternFill("solid", fgColor="A50F15")
+# Excel's own "light red fill" of conditional formatting.
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+ERROR_FONT = Font(color="9C0006")
+ERROR_HEADER = "Lỗi"
 
 
 WIDTHS = [6, 28, 14, 18, 26, 10, 14, 14, 14, 30]
@@ -153,6 +160,45 @@ def build_template(*, user, plan):
     for row in codes.iter_rows():
         xlsx.quote_formula_like(row)
 
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def error_copy(data, bad_rows):
+    """The uploaded workbook (`data`, checked by `training_plan.uploads` when it was uploaded)
+    with a “Lỗi” column after its own columns: the errors of each row of `bad_rows`
+    ({"n": sheet row, "errors": [...], "cells": [COL_…]}), those cells filled in red. A copy
+    uploaded again gets its “Lỗi” column and red cells of the last check replaced."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+    header = list(sheet.iter_rows(min_row=1, max_row=1))
+    header = header[0] if header else ()
+    column = next((c.column for c in header if c.value == ERROR_HEADER), None)
+    if column is None:
+        used = [c.column for c in header if c.value not in (None, "")]
+        column = max([len(HEADERS), *used]) + 1
+    else:
+        # The last check's marks go: its messages and its red fills.
+        for cells in sheet.iter_rows(min_row=2, max_col=column):
+            for cell in cells:
+                if cell.column == column:
+                    cell.value = None
+                elif cell.fill == ERROR_FILL:
+                    cell.fill = PatternFill()
+    title = sheet.cell(row=1, column=column, value=ERROR_HEADER)
+    title.font, title.fill = HEADER_FONT, HEADER_FILL
+    sheet.column_dimensions[get_column_letter(column)].width = 70
+    for item in bad_rows:
+        number = item["n"]
+        for index in item.get("cells", []):
+            sheet.cell(row=number, column=index + 1).fill = ERROR_FILL
+        note = sheet.cell(row=number, column=column)
+        # Set as text: a message never becomes a formula, whatever it quotes.
+        note.value = "\n".join(item["errors"])
+        note.data_type = "s"
+        note.font, note.fill = ERROR_FONT, ERROR_FILL
+        note.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -95,6 +95,12 @@ class ImportRow:
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     report: object = None  # the eligibility report of the last check, saved with the row
+    cells: set = field(default_factory=set)  # the columns (COL_…) an error points at
+
+    def fail(self, message, *columns):
+        """An error of the row, and the cells it is about (highlighted in the error copy)."""
+        self.errors.append(message)
+        self.cells.update(columns)
 
     @property
     def ok(self):
@@ -168,6 +174,8 @@ def parse_row(raw):
     row = ImportRow(number=raw.number)
     row.name = _text(values[COL_NAME])
     row.identity = _parse_identity(values[COL_ID], row.errors)
+    if row.errors:
+        row.cells.add(COL_ID)
     row.unit_code = _text(values[COL_UNIT])
     row.course_code = _text(values[COL_COURSE]).upper()
     row.line_code = _text(values[COL_LINE]).upper()
@@ -177,21 +185,28 @@ def parse_row(raw):
         f"{dob_value:%d/%m/%Y}" if isinstance(dob_value, date | datetime) else _text(dob_value)
     )
     if not row.name:
-        row.errors.append("Thiếu họ và tên.")
+        row.fail("Thiếu họ và tên.", COL_NAME)
     if dob_value is None or row.dob_text == "":
-        row.errors.append("Thiếu ngày sinh.")
+        row.fail("Thiếu ngày sinh.", COL_DOB)
     else:
         row.dob = _parse_date(dob_value)
         if row.dob is None or not 1900 <= row.dob.year <= date.today().year:
             row.dob = None
-            row.errors.append(
+            row.fail(
                 f"Ngày sinh “{uploads.excerpt(row.dob_text)}” không hợp lệ: nhập theo dạng "
-                "dd/mm/yyyy, ví dụ 05/09/1985."
+                "dd/mm/yyyy, ví dụ 05/09/1985.",
+                COL_DOB,
             )
-    row.training_months = _parse_months(values[COL_TRAINING], "Thời gian đào tạo", row.errors)
-    row.commitment_months = _parse_months(values[COL_COMMIT], "Cam kết phục vụ", row.errors)
+    for column, label, name in (
+        (COL_TRAINING, "Thời gian đào tạo", "training_months"),
+        (COL_COMMIT, "Cam kết phục vụ", "commitment_months"),
+    ):
+        count = len(row.errors)
+        setattr(row, name, _parse_months(values[column], label, row.errors))
+        if len(row.errors) > count:
+            row.cells.add(column)
     if not row.course_code:
-        row.errors.append("Thiếu mã khóa (xem trang “Mã hợp lệ”).")
+        row.fail("Thiếu mã khóa (xem trang “Mã hợp lệ”).", COL_COURSE)
     return row
 
 
@@ -217,18 +232,20 @@ def _resolve_target(row, catalogue):
     course = catalogue.courses.get(row.course_code)
     if course is None:
         if row.course_code:
-            row.errors.append(
+            row.fail(
                 f"Không có khóa mã “{uploads.excerpt(row.course_code)}” trong kế hoạch năm "
-                f"{catalogue.plan.year} (xem trang “Mã hợp lệ”)."
+                f"{catalogue.plan.year} (xem trang “Mã hợp lệ”).",
+                COL_COURSE,
             )
         return
     row.course = course
     lines = list(course.quota_lines.all())
     if not lines:
         if row.line_code:
-            row.errors.append(
+            row.fail(
                 f"Khóa {row.course_code} theo nhu cầu đăng ký, không có dòng chỉ tiêu: "
-                "để trống cột “Mã dòng chỉ tiêu”."
+                "để trống cột “Mã dòng chỉ tiêu”.",
+                COL_LINE,
             )
         return
     if not row.line_code:
@@ -236,14 +253,15 @@ def _resolve_target(row, catalogue):
             row.quota_line = lines[0]
             return
         codes = ", ".join(f"{row.course_code}-{line.position}" for line in lines)
-        row.errors.append(f"Khóa {row.course_code} có nhiều dòng chỉ tiêu: ghi một mã ({codes}).")
+        row.fail(f"Khóa {row.course_code} có nhiều dòng chỉ tiêu: ghi một mã ({codes}).", COL_LINE)
         return
     code = row.line_code if "-" in row.line_code else f"{row.course_code}-{row.line_code}"
     line = catalogue.lines.get(code)
     if line is None or line.course_id != course.pk:
-        row.errors.append(
+        row.fail(
             f"Không có dòng chỉ tiêu “{uploads.excerpt(row.line_code)}” của khóa {row.course_code} "
-            "(xem trang “Mã hợp lệ”)."
+            "(xem trang “Mã hợp lệ”).",
+            COL_LINE,
         )
         return
     row.quota_line = line
@@ -255,13 +273,15 @@ def _resolve_unit(row, catalogue):
     unit = catalogue.units.get(row.unit_code.upper())
     if unit is None:
         if catalogue.own_unit is not None:
-            row.errors.append(
+            row.fail(
                 f"Mã đơn vị “{uploads.excerpt(row.unit_code)}” không phải đơn vị của bạn "
-                f"({catalogue.own_unit.code})."
+                f"({catalogue.own_unit.code}).",
+                COL_UNIT,
             )
         else:
-            row.errors.append(
-                f"Không có đơn vị mã “{uploads.excerpt(row.unit_code)}” (xem trang “Mã hợp lệ”)."
+            row.fail(
+                f"Không có đơn vị mã “{uploads.excerpt(row.unit_code)}” (xem trang “Mã hợp lệ”).",
+                COL_UNIT,
             )
     return unit
 
@@ -273,23 +293,26 @@ def _resolve_person(row, unit, candidates):
         if unit is not None:
             matches = [p for p in matches if p.organisation_id == unit.pk]
         if not matches:
-            row.errors.append(
+            row.fail(
                 f"Không tìm thấy cán bộ có số định danh {row.identity}"
                 + (f" trong {unit.name}." if unit is not None else ".")
-                + _held_elsewhere(candidates, row, unit)
+                + _held_elsewhere(candidates, row, unit),
+                COL_ID,
             )
             return
         person = matches[0]
         if row.name and normalise_search(row.name) != person.search_name:
-            row.errors.append(
+            row.fail(
                 f"Họ tên “{uploads.excerpt(row.name)}” không khớp với hồ sơ của số định danh "
-                f"{row.identity} ({person.full_name})."
+                f"{row.identity} ({person.full_name}).",
+                COL_NAME,
             )
             return
         if row.dob and row.dob != person.date_of_birth:
-            row.errors.append(
+            row.fail(
                 f"Ngày sinh {row.dob_text} không khớp với hồ sơ của {person.full_name} "
-                f"({person.date_of_birth:%d/%m/%Y})."
+                f"({person.date_of_birth:%d/%m/%Y}).",
+                COL_DOB,
             )
             return
         row.person = person
@@ -302,16 +325,19 @@ def _resolve_person(row, unit, candidates):
         if p.date_of_birth == row.dob and (unit is None or p.organisation_id == unit.pk)
     ]
     if not matches:
-        row.errors.append(
+        row.fail(
             f"Không tìm thấy cán bộ “{uploads.excerpt(row.name)}” sinh ngày {row.dob_text}"
             + (f" trong {unit.name}." if unit is not None else ".")
             + " Kiểm tra họ tên, ngày sinh hoặc ghi số định danh cá nhân."
-            + _held_elsewhere(candidates, row, unit)
+            + _held_elsewhere(candidates, row, unit),
+            COL_NAME,
+            COL_DOB,
         )
     elif len(matches) > 1:
-        row.errors.append(
+        row.fail(
             f"Có {len(matches)} cán bộ cùng họ tên “{uploads.excerpt(row.name)}” và ngày sinh: "
-            "ghi số định danh cá nhân để phân biệt."
+            "ghi số định danh cá nhân để phân biệt.",
+            COL_ID,
         )
     else:
         row.person = matches[0]
@@ -378,7 +404,7 @@ def _check_nominator(row, user):
         user, Nomination(person=row.person, course=row.course, unit_id=row.person.organisation_id)
     )
     if refusal:
-        row.errors.append(refusal)
+        row.fail(refusal, COL_UNIT, COL_COURSE)
 
 
 def check_rows(rows, *, plan, progress=None):
@@ -391,8 +417,10 @@ def check_rows(rows, *, plan, progress=None):
             continue
         key = (row.person.pk, row.course.pk)
         if key in seen:
-            row.errors.append(
-                f"Trùng với dòng {seen[key]}: cùng cán bộ, cùng khóa xuất hiện hai lần trong tệp."
+            row.fail(
+                f"Trùng với dòng {seen[key]}: cùng cán bộ, cùng khóa xuất hiện hai lần trong tệp.",
+                COL_NAME,
+                COL_COURSE,
             )
         else:
             seen[key] = row.number
@@ -412,7 +440,7 @@ def check_rows(rows, *, plan, progress=None):
             progress(index)
         found = live.get((row.person.pk, row.course.pk))
         if found is not None:
-            row.errors.append(duplicate_message(row.person, row.course, found))
+            row.fail(duplicate_message(row.person, row.course, found), COL_NAME, COL_COURSE)
         months = Nomination(
             training_months=row.training_months, commitment_months=row.commitment_months
         )
@@ -420,7 +448,8 @@ def check_rows(rows, *, plan, progress=None):
             row.course, row.person, plan.year, months, rules=rules_by_course.get(row.course.pk, [])
         )
         row.report = report
-        row.errors += [verdict.sentence() for verdict in report.blocking]
+        for verdict in report.blocking:
+            row.fail(verdict.sentence(), COL_NAME, COL_COURSE)
         row.warnings += [verdict.sentence() for verdict in report.warnings]
     _check_quota([row for row in ready if row.ok])
     return rows
@@ -446,20 +475,23 @@ def _check_quota(rows):
         allocated = allocations.get((line.pk, unit_id), 0)
         used = unit_used.get((line.pk, unit_id), 0)
         if allocated == 0:
-            row.errors.append(
+            row.fail(
                 f"{row.person.organisation.name} chưa được phân bổ chỉ tiêu trên dòng "
-                f"“{line.label}”."
+                f"“{line.label}”.",
+                COL_LINE,
             )
             continue
         if used >= allocated:
-            row.errors.append(
+            row.fail(
                 f"Vượt chỉ tiêu: {row.person.organisation.name} được phân bổ {allocated} chỉ tiêu "
-                f"trên dòng “{line.label}”, đã dùng hết (kể cả các dòng phía trên trong tệp)."
+                f"trên dòng “{line.label}”, đã dùng hết (kể cả các dòng phía trên trong tệp).",
+                COL_LINE,
             )
             continue
         if line_used.get(line.pk, 0) >= line.planned_count:
-            row.errors.append(
-                f"Vượt chỉ tiêu: dòng “{line.label}” đã đủ {line.planned_count} chỉ tiêu."
+            row.fail(
+                f"Vượt chỉ tiêu: dòng “{line.label}” đã đủ {line.planned_count} chỉ tiêu.",
+                COL_LINE,
             )
             continue
         unit_used[(line.pk, unit_id)] = used + 1
@@ -515,6 +547,7 @@ def rows_from_session(data, *, user, plan):
         row.quota_line = lines.get(item["line"]) if item["line"] else None
         # A checked preview (`rows_to_check`) keeps its errors; a row found bad needs no more.
         row.errors = list(item.get("errors", []))
+        row.cells = set(item.get("cells", []))
         row.warnings = list(item.get("warnings", []))
         gone = row.person is None or row.course is None or (item["line"] and not row.quota_line)
         if gone and not row.errors:
@@ -573,7 +606,17 @@ def rows_to_check(rows):
             "cm": row.commitment_months,
             "note": row.note,
             "errors": row.errors,
+            "cells": sorted(row.cells),
             "warnings": row.warnings,
         }
         for row in rows
+    ]
+
+
+def rows_to_error_copy(rows):
+    """What the error copy of the uploaded file needs: each bad row's errors and cells."""
+    return [
+        {"n": row.number, "errors": row.errors, "cells": sorted(row.cells)}
+        for row in rows
+        if row.errors
     ]

@@ -6,7 +6,11 @@ the job's params and the worker resolves and checks them row by row. The job's r
 usual preview page (`nomination_import_checked`), the requester's alone, from which the user
 confirms as after a check in the request (`quotas.bulk.nomination_import` checks again inside
 the locks). The cells and the preview are people's data: the cells are dropped once checked,
-the preview once saved or when the job expires (`inbox.jobs.remove_expired_files`)."""
+the preview once saved or when the job expires (`inbox.jobs.remove_expired_files`). The uploaded
+bytes (`upload`, base64) are kept with a refused preview, for the copy of the file with its
+errors (`error_copy`), and go with it; a file found without error drops them once checked."""
+
+import base64
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +33,7 @@ def runs_as_job(raw_rows):
     return len(raw_rows) > settings.NOMINATION_IMPORT_JOB_ROWS
 
 
-def start_check(*, user, plan, raw_rows, filename, submit):
+def start_check(*, user, plan, raw_rows, filename, submit, data=b""):
     """Queue the check of the rows read from `filename`; the worker does it."""
     name = filename if len(filename) <= 120 else filename[:119] + "…"
     return start_job(
@@ -41,6 +45,7 @@ def start_check(*, user, plan, raw_rows, filename, submit):
             "filename": filename,
             "submit": submit,
             "raw": imports.raw_rows_to_json(raw_rows),
+            "upload": base64.b64encode(data).decode("ascii"),
         },
         personal_data=True,
     )
@@ -50,7 +55,8 @@ def start_check(*, user, plan, raw_rows, filename, submit):
 def nomination_import_check(job, progress):
     """Each row counts twice toward its progress: resolved (people, course, line), then checked
     (duplicates, eligibility); the bar shows rows, the half-steps rounded down."""
-    params = {key: value for key, value in job.params.items() if key != "raw"}
+    params = {key: value for key, value in job.params.items() if key not in ("raw", "upload")}
+    upload = job.params.get("upload")
     try:
         if not job.requester.has_perm(PERMISSION):
             raise ValidationError(refusal(PERMISSION))
@@ -71,6 +77,8 @@ def nomination_import_check(job, progress):
         raise
     bad = sum(1 for row in rows if row.errors)
     job.params = params | {"rows": imports.rows_to_check(rows), "bad": bad}
+    if bad and upload:
+        job.params["upload"] = upload
     if bad:
         summary = (
             f"{format_number(total)} dòng, {format_number(bad)} dòng có lỗi: chưa lưu dòng nào."
@@ -97,5 +105,15 @@ def forget_check(job_id):
     """The preview was used (saved or refused on saving): its rows are not kept."""
     job = Job.objects.filter(pk=job_id, kind=NOMINATION_IMPORT_CHECK).first()
     if job is not None:
-        params = {key: value for key, value in job.params.items() if key not in ("raw", "rows")}
+        params = {
+            key: value for key, value in job.params.items() if key not in ("raw", "rows", "upload")
+        }
         Job.objects.filter(pk=job.pk).update(params=params | {"used": True})
+
+
+def error_copy_source(job):
+    """The uploaded bytes and bad rows of a refused check still kept, else None."""
+    upload, rows = job.params.get("upload"), job.params.get("rows")
+    if not upload or rows is None or job.expired:
+        return None
+    return base64.b64decode(upload), [item for item in rows if item.get("errors")]

@@ -47,6 +47,16 @@ urlpatterns = [
         name="nomination_import_checked",
     ),
     path(
+        "nominations/import/errors/<slug:token>.xlsx",
+        views.nomination_import_errors,
+        name="nomination_import_errors",
+    ),
+    path(
+        "nominations/import/checks/<int:pk>/errors.xlsx",
+        views.nomination_import_checked_errors,
+        name="nomination_import_checked_errors",
+    ),
+    path(
         "nominations/import/template.xlsx",
         views.nomination_import_template,
         name="nomination_import_template",

@@ -1,6 +1,8 @@
 """Views of quotas and nominations."""
 
+import base64
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,7 +44,7 @@ from training_plan.history import history_rows
 from training_plan.pagination import DeferredJoinPaginator
 from training_plan.rules import scope_to_user
 from training_plan.selectors import people_for_user, plan_or_404
-from training_plan.web import error_text, parse_id, parse_ids
+from training_plan.web import XLSX, error_text, logged_file_response, parse_id, parse_ids
 
 # --- Allocation (phân bổ chỉ tiêu) -------------------------------------------------------------
 
@@ -275,6 +277,9 @@ def allocation_move_view(request, year, pk):
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "nomination_import"
+# A refused check in the request: the uploaded bytes and the bad rows, for the copy of the file
+# with its errors; replaced by the next upload, gone with the session.
+IMPORT_ERRORS_SESSION_KEY = "nomination_import_errors"
 
 ACTION_SERVICES = {
     "submit": services.nomination_submit,
@@ -700,6 +705,7 @@ def nomination_import(request):
     context = _import_context(form, plan, plans)
     if request.method == "POST" and form.is_valid():
         request.session.pop(IMPORT_SESSION_KEY, None)
+        request.session.pop(IMPORT_ERRORS_SESSION_KEY, None)
         upload = form.cleaned_data["file"]
         submit = form.cleaned_data["submit_now"]
         try:
@@ -707,14 +713,32 @@ def nomination_import(request):
         except imports.ImportFileError as error:
             form.add_error("file", error.message)
             return render(request, "quotas/nomination_import.html", context)
+        upload.seek(0)
+        data = upload.read()  # read and checked whole by read_upload
         if import_jobs.runs_as_job(raw_rows):
             job = import_jobs.start_check(
-                user=request.user, plan=plan, raw_rows=raw_rows, filename=upload.name, submit=submit
+                user=request.user,
+                plan=plan,
+                raw_rows=raw_rows,
+                filename=upload.name,
+                submit=submit,
+                data=data,
             )
             return redirect("job_detail", job.pk)
         rows = imports.resolve_rows(raw_rows, user=request.user, plan=plan)
         imports.check_rows(rows, plan=plan)
         _preview(request, context, rows, plan=plan, filename=upload.name, submit=submit)
+        if context["bad"]:
+            token = secrets.token_urlsafe(16)
+            request.session[IMPORT_ERRORS_SESSION_KEY] = {
+                "token": token,
+                "year": plan.year,
+                "filename": upload.name,
+                "total": len(rows),
+                "rows": imports.rows_to_error_copy(rows),
+                "upload": base64.b64encode(data).decode("ascii"),
+            }
+            context["error_copy_url"] = reverse("nomination_import_errors", args=[token])
     return render(request, "quotas/nomination_import.html", context)
 
 
@@ -779,7 +803,59 @@ def nomination_import_checked(request, pk):
         submit=job.params["submit"],
         job=job,
     )
+    if context["bad"] and import_jobs.error_copy_source(job):
+        context["error_copy_url"] = reverse("nomination_import_checked_errors", args=[job.pk])
     return render(request, "quotas/nomination_import.html", context)
+
+
+def _error_copy(request, data, bad_rows, *, filename, year, total, job=None):
+    """The user's own uploaded file with a “Lỗi” column and its bad cells in red: people's
+    data, so the download is logged."""
+    content = import_template.error_copy(data, bad_rows)
+    stem = PurePath(filename.replace("\\", "/")).stem[:100] or "danh-sach"
+    filters = {"plan": year} | ({"job": job.pk} if job is not None else {})
+    return logged_file_response(
+        request, content, f"{stem}-kem-cot-loi.xlsx", XLSX, filters=filters, rows=total
+    )
+
+
+@require_GET
+@require_perm("quotas.add_nomination")
+def nomination_import_errors(request, token):
+    """The copy with errors of the file refused by the last check in the request: kept in the
+    uploader's session only, until the next upload."""
+    stored = request.session.get(IMPORT_ERRORS_SESSION_KEY)
+    if not stored or not secrets.compare_digest(str(stored.get("token")), token):
+        raise Http404("Tệp này không còn: hãy tải tệp lên và kiểm tra lại.")
+    return _error_copy(
+        request,
+        base64.b64decode(stored["upload"]),
+        stored["rows"],
+        filename=stored["filename"],
+        year=stored["year"],
+        total=stored["total"],
+    )
+
+
+@require_GET
+@require_perm("quotas.add_nomination")
+def nomination_import_checked_errors(request, pk):
+    """The copy with errors of a big file refused by the worker's check: its requester's alone,
+    while the preview is kept."""
+    job = import_jobs.checked_import(request.user, pk)
+    source = import_jobs.error_copy_source(job) if job.status == job.Status.DONE else None
+    if source is None:
+        raise Http404("Tệp này không còn: hãy tải tệp lên và kiểm tra lại.")
+    data, bad_rows = source
+    return _error_copy(
+        request,
+        data,
+        bad_rows,
+        filename=job.params.get("filename", ""),
+        year=job.params.get("year"),
+        total=len(job.params.get("rows", [])),
+        job=job,
+    )
 
 
 @require_POST

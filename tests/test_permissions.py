@@ -10,6 +10,7 @@ object of a unit it gets 404, never 403. A URL of the URL conf without a row fai
 The policy's decisions, one test each, are in tests/test_policy.py.
 """
 
+import base64
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -200,10 +201,50 @@ def own_import_check(w):
             title="Kiểm tra tệp “danh-sach.xlsx” (1 dòng) — năm 2021",
             status=Job.Status.DONE,
             personal_data=True,
-            params={"year": w.plan.year, "filename": "danh-sach.xlsx", "submit": False, "rows": []},
+            params={
+                "year": w.plan.year,
+                "filename": "danh-sach.xlsx",
+                "submit": False,
+                "rows": [
+                    {
+                        "n": 2,
+                        "name": "Lê Thị Bình",
+                        "dob": "01/01/1980",
+                        "code": "",
+                        "person": None,
+                        "course": None,
+                        "line": None,
+                        "tm": None,
+                        "cm": None,
+                        "note": "",
+                        "errors": ["Thiếu mã khóa (xem trang “Mã hợp lệ”)."],
+                        "cells": [5],
+                        "warnings": [],
+                    }
+                ],
+                "upload": base64.b64encode(error_copy_upload()).decode("ascii"),
+                "bad": 1,
+            },
             expires_at=timezone.now() + timedelta(hours=1),
         )
     return {"pk": job.pk}
+
+
+def error_copy_upload():
+    """A one-row import file, as unit A uploaded it."""
+    import io
+
+    import openpyxl
+
+    from quotas.imports import HEADERS, SHEET_NAME
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = SHEET_NAME
+    workbook.active.append(HEADERS)
+    workbook.active.append([1, "Lê Thị Bình", "01/01/1980"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def party_draft_actions():
@@ -280,6 +321,17 @@ TABLE = [
     Row("nomination_import_confirm", POST_ONLY),
     # A big file's check, made by the worker: its preview is the requester's alone.
     Row("nomination_import_checked", expect(404, 403, 403, 200, 404, 404), own_import_check),
+    # Its copy with errors (the uploaded bytes kept with the refused preview): the requester's
+    # alone, a file with people's data (logged).
+    Row(
+        "nomination_import_checked_errors",
+        expect(404, 403, 403, 200, 404, 404),
+        own_import_check,
+        download=True,
+        logged=True,
+    ),
+    # The copy with errors of a check in the request lives in its uploader's session only.
+    Row("nomination_import_errors", expect(404, 403, 403, 404, 404, 404), lambda w: {"token": "x"}),
     # No file in the session: sent back to the upload page.
     Row("nomination_import_confirm", expect(302, 403, 403, 302, 302, 302), method="post"),
     Row("nomination_bulk", POST_ONLY),

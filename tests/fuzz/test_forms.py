@@ -615,6 +615,8 @@ DOCUMENTS = {
     "repayment_decision_pdf",
     "repayment_decision_docx",
     "person_training_pdf",
+    "nomination_import_errors",
+    "nomination_import_checked_errors",
 }
 SKIPPED = {"login", "logout"}
 

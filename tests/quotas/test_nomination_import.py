@@ -661,3 +661,87 @@ def test_a_duplicate_inserted_meanwhile_saves_nothing(unit_a_user, people, seats
     with pytest.raises(bulk.NominationRefused, match="vừa được cử đi học cùng khóa"):
         bulk.nomination_import(actor=unit_a_user, plan=plan, rows=rows)
     assert not Nomination.objects.exists()
+
+
+# After a refused check: the user's own file back, with a “Lỗi” column and the bad cells red ---
+
+
+RED = "FFC7CE"
+
+
+def red(cell):
+    return cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb.endswith(RED)
+
+
+def test_a_refused_check_offers_the_users_file_with_its_errors(
+    client, unit_a_user, unit_b_user, people, seats
+):
+    from django.test import Client
+
+    from training_plan.models import DownloadLog
+
+    rows = [
+        row(1, people[0], "II.1.1", "II.1.1-2"),  # fine
+        row(2, people[1], "II.9.9"),  # unknown course
+        row(3, people[1], "III.1.1", dob="31/02/1982", training="hai năm"),  # two bad cells
+    ]
+    content = workbook_bytes(rows)
+    # The user's own extra column stays where it is; “Lỗi” comes after it.
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    workbook[SHEET_NAME]["K1"] = "Ghi chú riêng"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client_for(client, unit_a_user)
+    response = post_upload(client, buffer.getvalue(), name="danh sách quý 3.xlsx")
+    url = response.context["error_copy_url"]
+    assert "Tải tệp của bạn kèm cột lỗi" in page_text(response)
+    assert f'href="{url}"' in response.content.decode()
+
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == XLSX
+    assert "kem-cot-loi.xlsx" in download["Content-Disposition"]
+    copy = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    sheet = copy[SHEET_NAME]
+    assert [c.value for c in sheet[1]][:12] == [*HEADERS, "Ghi chú riêng", "Lỗi"]
+    assert sheet["L2"].value is None
+    assert sheet["L3"].value == (
+        "Không có khóa mã “II.9.9” trong kế hoạch năm 2021 (xem trang “Mã hợp lệ”)."
+    )
+    assert sheet["L4"].value.split("\n") == [
+        "Ngày sinh “31/02/1982” không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/09/1985.",
+        "Thời gian đào tạo “hai năm” phải là số tháng (số nguyên).",
+    ]
+    assert sheet["B2"].value == people[0].full_name  # the user's values are kept
+    bad = {cell.coordinate for cells in sheet.iter_rows(max_col=11) for cell in cells if red(cell)}
+    assert bad == {"F3", "C4", "H4"}
+    log = DownloadLog.objects.get(user=unit_a_user)
+    assert log.filename == "danh sách quý 3-kem-cot-loi.xlsx" and log.rows == 3
+    assert log.filters["plan"] == 2021
+
+    # Another user (another session) never gets it, nor does a wrong token.
+    other = Client()
+    other.force_login(unit_b_user)
+    assert other.get(url).status_code == 404
+    assert client.get(url.replace(url.split("/")[-1], "khac.xlsx")).status_code == 404
+
+    # Uploaded again, the copy's “Lỗi” column and red cells are those of the new check.
+    fixed = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    fixed[SHEET_NAME]["F3"] = "III.1.1"
+    buffer = io.BytesIO()
+    fixed.save(buffer)
+    again = post_upload(client, buffer.getvalue())
+    assert client.get(url).status_code == 404  # the next upload replaces the kept file
+    second = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(again.context["error_copy_url"]).streaming_content))
+    )[SHEET_NAME]
+    assert [c.value for c in second[1]].count("Lỗi") == 1
+    assert second["L3"].value is None and not red(second["F3"])
+    assert red(second["C4"]) and second["L4"].value.startswith("Ngày sinh")
+
+
+def test_a_file_without_error_keeps_no_copy(client, unit_a_user, people, seats):
+    client_for(client, unit_a_user)
+    response = post_upload(client, workbook_bytes([row(1, people[0], "II.1.1", "II.1.1-2")]))
+    assert response.context["token"] and "error_copy_url" not in response.context
+    assert "nomination_import_errors" not in client.session

@@ -287,3 +287,47 @@ def test_the_page_says_which_files_run_in_the_background(client, unit_a_user, pl
     settings.NOMINATION_IMPORT_JOB_ROWS = 1200
     text = page_text(client_for(client, unit_a_user).get(reverse("nomination_import")))
     assert re.search(r"Tệp trên 1\.200 dòng được kiểm tra ở chế độ nền", text)
+
+
+def test_a_big_file_refused_by_the_worker_comes_back_with_its_errors(
+    client, unit_a_user, unit_b_user, people, seats, threshold
+):
+    import io
+
+    import openpyxl
+    from django.test import Client
+
+    job = start(client_for(client, unit_a_user), workbook_bytes(mixed_rows(people, seats)))
+    assert job.params["upload"]  # the uploaded bytes, for the copy with errors
+    run_worker()
+    job.refresh_from_db()
+    url = reverse("nomination_import_checked_errors", args=[job.pk])
+    preview = client.get(reverse("nomination_import_checked", args=[job.pk]))
+    assert preview.context["error_copy_url"] == url
+    download = client.get(url)
+    assert download.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))[
+        imports.SHEET_NAME
+    ]
+    assert sheet["K1"].value == "Lỗi" and sheet["K2"].value is None
+    assert sheet["K3"].value.startswith("Không có khóa mã “II.9.9”")
+    assert sheet["F3"].fill.fgColor.rgb.endswith("FFC7CE")
+    other = Client()
+    other.force_login(unit_b_user)
+    assert other.get(url).status_code == 404
+    # Used (or expired), the preview goes and the uploaded bytes with it.
+    from quotas.jobs import forget_check
+
+    forget_check(job.pk)
+    job.refresh_from_db()
+    assert "upload" not in job.params
+    assert client.get(url).status_code == 404
+
+
+def test_a_big_file_without_error_keeps_no_upload(client, unit_a_user, people, seats, threshold):
+    rows = [row(n, p, "III.1.1") for n, p in enumerate(people, start=1)]
+    rows.append(row(4, PersonFactory(), "III.1.1"))
+    job = start(client_for(client, unit_a_user), workbook_bytes(rows))
+    run_worker()
+    job.refresh_from_db()
+    assert "upload" not in job.params and "raw" not in job.params
