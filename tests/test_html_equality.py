@@ -1,0 +1,69 @@
+"""The pages of the benchmark render the same HTML, byte for byte, for every role (issue 17).
+
+The expected pages under tests/html_snapshots/ were captured from the code before the rendering
+work of issue 17 (row templates, URLs from one reversed prefix, cached aggregates); any change
+to what these pages say shows up here. Normalised before comparing, and only that: the CSRF
+token, ids of rows (numbered in order of appearance: PostgreSQL's sequences do not roll back,
+so ids differ between runs) and today's date/time (the world is built when the test runs).
+
+Pages whose HTML changes on purpose: `UPDATE_HTML_SNAPSHOTS=1 pytest tests/test_html_equality.py`
+writes the snapshots again; review the diff before committing it.
+"""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.helpers import PERSONAS
+
+SNAPSHOTS = Path(__file__).parent / "html_snapshots"
+UPDATE = os.environ.get("UPDATE_HTML_SNAPSHOTS") == "1"
+
+PAGES = {
+    "dashboard": ("home", {}, ""),
+    "plan_overview": ("plan_detail", {"year": 2021}, ""),
+    "people": ("person_list", {}, ""),
+    "people_search": ("person_list", {}, "?q=nguyen"),
+    "nominations": ("nomination_list", {}, "?year=2021"),
+    "nominations_filtered": ("nomination_list", {}, "?year=2021&status=submitted"),
+    "class_list": ("class_list", {"year": 2021}, ""),
+    "appendix": ("budget_appendix", {"year": 2021}, ""),
+}
+
+
+def normalise(html):
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+    now = timezone.localtime()
+    for day in {now.date(), (now - datetime.timedelta(minutes=5)).date()}:
+        html = html.replace(day.strftime("%d/%m/%Y"), "TODAY")
+    html = re.sub(r"TODAY \d\d:\d\d", "TODAY HH:MM", html)
+    numbers = {}
+
+    def renumber(match):
+        number = numbers.setdefault(match.group(2), f"N{len(numbers) + 1}")
+        return f"{match.group(1)}{number}{match.group(3)}"
+
+    # Row ids in URLs (/…/123/), in values, ids and names of inputs (value="123", pick-123).
+    return re.sub(r'(/|value="|pick-|ids=)(\d{2,})(/|"|&|\b)', renumber, html)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_page_html_is_unchanged(client, world, request, persona, page):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    name, kwargs, query = PAGES[page]
+    response = client.get(reverse(name, kwargs=kwargs or None) + query)
+    html = normalise(f"status {response.status_code}\n" + response.content.decode())
+    path = SNAPSHOTS / f"{page}__{persona}.html"
+    if UPDATE or not path.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(html)
+        if not UPDATE:
+            pytest.fail(f"{path.name} was missing and has been written: run the test again")
+    assert html == path.read_text(), f"{path.name}: the page's HTML changed"
