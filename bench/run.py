@@ -72,6 +72,15 @@ PAGES = [
         {},
     ),
     ("budget appendix 2021", ["budget_appendix", "appendix"], {"year": 2021}, {}),
+    # The screens of the round of issues 12–16 (issue 17).
+    ("inbox", ["inbox"], {}, {}),
+    ("needs round 2022", ["needs_round"], {"year": 2022}, {}),
+    ("needs consolidation 2022", ["needs_consolidation"], {"year": 2022}, {}),
+    ("plan versions 2021", ["plan_versions"], {"year": 2021}, {}),
+    ("commitments", ["commitment_list"], {}, {}),
+    # kwargs computed once Django is set up: the course of 2021 with the most capped lines.
+    ("allocation grid 2021", ["allocation_grid"], "grid_course", {}),
+    ("organisations", ["organisation_list"], {}, {}),
 ]
 ADMIN_PAGES = [
     ("admin people changelist", "admin:training_plan_person_changelist", {}),
@@ -84,6 +93,8 @@ ADMIN_PAGES = [
         "admin:quotas_nomination_changelist",
         {"eligibility_flag__exact": "warn"},
     ),
+    ("admin notices (inbox)", "admin:inbox_notice_changelist", {}),
+    ("admin organisations", "admin:training_plan_organisation_changelist", {}),
 ]
 # Our page → the admin page on the same rows, for the ratio.
 BASELINE = {
@@ -93,6 +104,8 @@ BASELINE = {
     "nominations filtered p.1": "admin nominations filtered",
     "nominations p.100": "admin nominations p.100",
     "nominations eligibility warning p.1": "admin nominations eligibility warning",
+    "inbox": "admin notices (inbox)",
+    "organisations": "admin organisations",
 }
 EXPORTS = [
     ("nominations workbook (Excel, all nominations of 2021)", ["plan_nominations_xlsx"],
@@ -234,8 +247,28 @@ def sessions():
     return cookies
 
 
+def grid_course():
+    """The allocation grid's URL arguments: the 2021 course with the most capped quota lines."""
+    from django.db.models import Count, Q
+
+    from courses.models import Course
+
+    course = (
+        Course.objects.filter(program__section__plan__year=2021)
+        .annotate(lines=Count("quota_lines", filter=Q(quota_lines__planned_count__isnull=False)))
+        .order_by("-lines", "pk")
+        .first()
+    )
+    return {"year": 2021, "pk": course.pk} if course else None
+
+
 def url_of(names, kwargs, query):
     from django.urls import NoReverseMatch, reverse
+
+    if kwargs == "grid_course":
+        kwargs = grid_course()
+        if kwargs is None:
+            return None
 
     for name in names:
         try:
