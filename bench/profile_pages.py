@@ -160,7 +160,24 @@ def main():
 
     from training_plan.models import User
 
-    sql = {"t": 0.0}
+    sql = {"t": 0.0, "render": 0.0, "sql_in_render": 0.0, "rendering": False}
+
+    from django.template.backends import django as django_backend
+
+    original_render = django_backend.Template.render
+
+    def timed_render(self, *args, **kwargs):
+        if sql["rendering"]:
+            return original_render(self, *args, **kwargs)
+        sql["rendering"] = True
+        started = time.perf_counter()
+        try:
+            return original_render(self, *args, **kwargs)
+        finally:
+            sql["render"] += time.perf_counter() - started
+            sql["rendering"] = False
+
+    django_backend.Template.render = timed_render
 
     def timer(execute, statement, params, many, context):
         started = time.perf_counter()
@@ -168,6 +185,8 @@ def main():
             return execute(statement, params, many, context)
         finally:
             sql["t"] += time.perf_counter() - started
+            if sql["rendering"]:
+                sql["sql_in_render"] += time.perf_counter() - started
 
     pages = run.PAGES + [(p, [n], {}, q) for p, n, q in run.ADMIN_PAGES]
     for label, names, kwargs, query in pages:
@@ -184,7 +203,7 @@ def main():
             if response.status_code != 200:
                 print(f"{label:45} {username:8} status {response.status_code}")
                 continue
-            sql["t"] = 0.0
+            sql.update(t=0.0, render=0.0, sql_in_render=0.0)
             profiler = None
             if args.tree and index == 0:
                 from pyinstrument import Profiler
@@ -208,9 +227,13 @@ def main():
                 cprofile.disable()
                 breakdown(cprofile, args.repeat)
             db = sql["t"] / args.repeat * 1000
+            # Template rendering (outermost render), less the queries run while rendering
+            # (lazy querysets evaluated by the template).
+            template = (sql["render"] - sql["sql_in_render"]) / args.repeat * 1000
             print(
                 f"{label:45} {username:8} {total:6.1f} ms  SQL {db:5.1f} ms  "
-                f"Python {total - db:5.1f} ms  {len(response.content) // 1024} KB",
+                f"Python {total - db:5.1f} ms (templates {template:5.1f} ms)  "
+                f"{len(response.content) // 1024} KB",
                 flush=True,
             )
             if profiler:
