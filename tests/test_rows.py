@@ -113,3 +113,81 @@ def test_nomination_rows_as_the_template_loop(bulk_actions):
     assert "Dự bị từ" in expected and "status-reason" in expected
     assert "Tự động chuyển" in expected
     assert nomination_rows(page, bulk_actions) == expected
+
+
+OLD_APPENDIX_LOOP = (LOOPS / "appendix.html").read_text()
+
+
+def appendix_rows_of_every_kind():
+    from budget.selectors import AppendixRow
+    from courses.models import TrainingClass
+
+    rows = []
+    for pk, (planned, illustrative, learners) in enumerate(
+        [(True, False, 1234567), (False, True, 0), (False, False, 45)], start=31
+    ):
+        rows.append(
+            AppendixRow(
+                number=pk - 30,
+                training_class=TrainingClass(pk=pk, name=f'Lớp <{pk}> & "K"'),
+                section_roman="II",
+                program="1. Chương trình <A> & 'B'",
+                course=HOSTILE,
+                institution="Trường <Chính trị> & co",
+                learners=learners,
+                learners_are_planned=planned,
+                planned_learners=learners,
+                start_date=datetime.date(2021, 3, 1),
+                end_date=datetime.date(2021, 12, 31),
+                estimate=123456789 * pk,
+                funding_source="Ngân sách <tỉnh>",
+                is_illustrative=illustrative,
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize("kind", ["rows", "empty"])
+def test_appendix_rows_as_the_template_loop(kind):
+    from training_plan.templatetags.rows import appendix_rows
+
+    rows = appendix_rows_of_every_kind() if kind == "rows" else []
+    group = SimpleNamespace(rows=rows)
+    expected = old(OLD_APPENDIX_LOOP, group=group)
+    assert ("dự kiến" in expected and "Minh họa" in expected) or kind == "empty"
+    assert appendix_rows(rows) == expected
+
+
+OLD_CLASS_LOOP = (LOOPS / "class_list.html").read_text()
+
+
+@pytest.mark.parametrize("kind", ["rows", "empty"])
+def test_class_rows_as_the_template_loop(kind):
+    from django.core.paginator import Paginator
+
+    from courses.models import Program, TrainingClass
+    from training_plan.models import Section
+    from training_plan.templatetags.rows import class_rows
+
+    program = Program(section=Section(position=2), position=3, name="Bồi dưỡng", block="party")
+    course = Course(name=HOSTILE, program=program)
+    classes = []
+    for pk, illustrative in enumerate([True, False], start=51):
+        c = TrainingClass(
+            pk=pk,
+            name=f"Lớp <{pk}> & 'K'",
+            course=course,
+            institution=Organisation(name="Trường <Chính trị>"),
+            start_date=datetime.date(2021, 3, 1),
+            end_date=datetime.date(2021, 12, 31),
+            capacity=1200 * pk,
+            status="planned",
+            is_illustrative=illustrative,
+        )
+        c.learner_count = 1000 * pk
+        c.estimate = 987654321 * pk
+        classes.append(c)
+    page = Paginator(classes if kind == "rows" else [], 50).get_page(1)
+    expected = old(OLD_CLASS_LOOP, page=page)
+    assert "minh họa (*)" in expected or kind == "empty"
+    assert class_rows(page) == expected

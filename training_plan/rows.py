@@ -111,3 +111,74 @@ def nomination_rows(page, bulk_actions, *, status_style, flag_style):
             f"          {sentences}\n        </td>\n      </tr>\n    "
         )
     return "".join(parts)
+
+
+def value(obj):
+    """`{{ obj }}`: what the template engine writes for a value (localised, escaped)."""
+    from django.utils.formats import localize
+
+    obj = localize(obj)
+    return e(obj if isinstance(obj, str) else str(obj))
+
+
+def appendix_rows(rows, *, number):
+    """The class rows of one block of the budget appendix (templates/budget/appendix.html), the
+    `{% for row in group.rows %}…{% empty %}…{% endfor %}` loop; `number` is the `number`
+    filter (training_plan/templatetags/vn.py)."""
+    if not rows:
+        return '\n    <tr><td colspan="9" class="text-muted">Chưa có lớp.</td></tr>\n    '
+    url = UrlOf("class_detail")
+    parts = []
+    for row in rows:
+        planned = '<div class="small text-muted">dự kiến</div>' if row.learners_are_planned else ""
+        illustrative = (
+            '<span class="badge text-bg-light border">Minh họa (*)</span>'
+            if row.is_illustrative
+            else ""
+        )
+        parts.append(
+            "\n    <tr>\n"
+            f"      <td>{value(row.number)}</td>\n"
+            f"      <td>{value(row.program)}</td>\n"
+            f'      <td><a href="{e(url(row.training_class.pk))}">{value(row.course)}</a>'
+            f'<div class="small text-muted">{value(row.training_class.name)}</div></td>\n'
+            f"      <td>{value(row.institution)}</td>\n"
+            f'      <td class="num">{value(number(row.learners))}{planned}</td>\n'
+            f'      <td class="text-nowrap">{value(row.period)}</td>\n'
+            f'      <td class="num">{value(number(row.estimate))}</td>\n'
+            f"      <td>{value(row.funding_source)}</td>\n"
+            f"      <td>{illustrative}</td>\n"
+            "    </tr>\n    "
+        )
+    return "".join(parts)
+
+
+def class_rows(page, *, number):
+    """The rows of the class list (templates/budget/class_list.html), the
+    `{% for c in page %}…{% empty %}…{% endfor %}` loop."""
+    if not page.object_list:
+        return '\n    <tr><td colspan="8">Chưa có lớp nào.</td></tr>\n  '
+    url = UrlOf("class_detail")
+    parts = []
+    for c in page:
+        illustrative = (
+            ' <a class="badge text-bg-light border" href="#illustrative-note" title="Lớp minh '
+            'họa: xem chú thích cuối bảng">minh họa (*)</a>'
+            if c.is_illustrative
+            else ""
+        )
+        program = c.course.program
+        parts.append(
+            "\n    <tr>\n"
+            f'      <td><a href="{e(url(c.pk))}">{value(c.name)}</a>{illustrative}</td>\n'
+            f"      <td>{value(program.number)}. {value(c.course.name)}</td>\n"
+            f"      <td>{value(c.institution.name)}</td>\n"
+            f'      <td class="text-nowrap">{day(c.start_date)} – {day(c.end_date)}</td>\n'
+            f'      <td class="num">{value(number(c.learner_count))} / '
+            f"{value(number(c.capacity))}</td>\n"
+            f"      <td>{value(c.get_status_display())}</td>\n"
+            f'      <td class="num">{value(number(c.estimate))}</td>\n'
+            f"      <td>{value(program.get_block_display())}</td>\n"
+            "    </tr>\n  "
+        )
+    return "".join(parts)
