@@ -570,9 +570,9 @@ def import_file(rows=5000, username="btc"):
         row[imports.COL_DOB] = person.date_of_birth.strftime("%d/%m/%Y")
         row[imports.COL_ID] = person.identity_number
         row[imports.COL_UNIT] = person.organisation.code
-        row[imports.COL_COURSE] = imports.course.code
+        row[imports.COL_COURSE] = course.code
         if not isinstance(target, Course):
-            row[imports.COL_LINE] = f"{imports.course.code}-{target.position}"
+            row[imports.COL_LINE] = f"{course.code}-{target.position}"
         row[imports.COL_TRAINING] = 3
         row[imports.COL_COMMIT] = 24
         sheet.append(row)
