@@ -781,6 +781,11 @@ admin changelist on the same rows; query counts that do not grow with the data; 
 export ≤ 15 s and ≤ 250 MB; plan PDF ≤ 5 s; import of 5.000 rows ≤ 10 s. Hostile uploads (issue
 11): a sparse sheet, a 40 MB cell, 1,7 M shared strings refused in < 2 s with < 100 MB extra
 memory (each in a process of its own, peak resident memory over the memory before the upload).
+Issue 17: every page single-client ≤ 3× its SQL floor; the screens of issues 12–16 (inbox,
+needs, versions, commitments, allocation grid, organisations) measured too, with the admin's
+notices and organisations as baselines; the scale seed has no needs round or commitments, so
+those pages are near-empty here (the consolidation of 2022 answers 404: no round). Where each
+page's time goes: `bench/profile_pages.py` (in-process, SQL apart, pyinstrument by layer).
 """
 
 
