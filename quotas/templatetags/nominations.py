@@ -40,3 +40,15 @@ def verdict_style(state):
 @register.filter
 def flag_style(flag):
     return FLAG_STYLES.get(flag, "secondary")
+
+
+@register.simple_tag
+def nomination_rows(page, bulk_actions):
+    """The rows of the nominations list, written in Python (training_plan/rows.py)."""
+    from django.utils.safestring import mark_safe
+
+    from training_plan import rows
+
+    return mark_safe(
+        rows.nomination_rows(page, bulk_actions, status_style=status_style, flag_style=flag_style)
+    )
