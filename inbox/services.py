@@ -44,18 +44,15 @@ def notify(recipients, *, kind, title, url, detail="", subject="", unique=False)
         )
         for user in users
     )
-    immediate = set(
-        MailPreference.objects.filter(
-            user__in=users, delivery=MailPreference.Delivery.IMMEDIATE
-        ).values_list("user_id", flat=True)
-    )
-    with_preference = set(
-        MailPreference.objects.filter(user__in=users).values_list("user_id", flat=True)
+    # Without a preference a user is told at once; one query for those who chose otherwise.
+    not_now = set(
+        MailPreference.objects.filter(user__in=users)
+        .exclude(delivery=MailPreference.Delivery.IMMEDIATE)
+        .values_list("user_id", flat=True)
     )
     for notice in notices:
         user = notice.recipient
-        wants_now = user.pk in immediate or user.pk not in with_preference
-        if wants_now and user.email:
+        if user.pk not in not_now and user.email:
             send_notice_mail.enqueue(notice.pk)
     return notices
 

@@ -19,10 +19,6 @@ pytestmark = pytest.mark.django_db
 S = Nomination.Status
 
 
-def run_queued_tasks():
-    run_worker()
-
-
 @pytest.fixture
 def unruled(unit_a_user):
     """A submitted nomination to III.1.1, a course without eligibility rules."""
@@ -47,13 +43,13 @@ def add_age_rule(target_course):
 def test_a_new_rule_recomputes_the_stored_verdicts(unruled):
     assert unruled.eligibility_flag == "none"
     rule = add_age_rule(unruled.course)
-    run_queued_tasks()
+    run_worker()
     unruled.refresh_from_db()
     assert unruled.eligibility_flag == "blocked"
     assert [v["code"] for v in unruled.eligibility_details] == ["duoi-50"]
 
     rule.delete()
-    run_queued_tasks()
+    run_worker()
     unruled.refresh_from_db()
     assert unruled.eligibility_flag == "none"
 
@@ -61,7 +57,7 @@ def test_a_new_rule_recomputes_the_stored_verdicts(unruled):
 def test_decided_files_keep_the_verdicts_they_were_decided_on(unruled):
     Nomination.objects.filter(pk=unruled.pk).update(status=S.APPROVED)
     add_age_rule(unruled.course)
-    run_queued_tasks()
+    run_worker()
     unruled.refresh_from_db()
     assert unruled.eligibility_flag == "none"
 
